@@ -1,0 +1,1 @@
+"""Téléservices core: identity, establishments, service activation and the app shell."""

@@ -1,0 +1,139 @@
+"""The public facade: the only module a plugin imports from Téléservices.
+
+Keep it small and stable (CKAN's toolkit is the model): a plugin that imports only from here
+keeps working when the core's insides move.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Sequence
+
+import pluggy
+
+hookimpl = pluggy.HookimplMarker("teleservices")
+
+
+class UserType(StrEnum):
+    PARENT = "parent"
+    ELEVE = "eleve"
+    PERSONNEL = "personnel"
+
+
+FAMILIES = frozenset({UserType.PARENT, UserType.ELEVE})
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """A service offered to families, opened or not by each establishment.
+
+    ``national`` marks the national follow-up services (notes, absences, LPC): a pupil whose
+    access the school removed no longer sees them. ``routes`` are Litestar route handlers,
+    mounted under ``/eleves/{eleve_id}/{key}/`` behind the core's guard; the service's entry
+    on the home screen links to that prefix when it has routes.
+    """
+
+    key: str
+    label: str
+    icon: str = ""  # a static path such as "notes/icon.svg", served under /static/
+    audiences: frozenset[UserType] = FAMILIES
+    national: bool = False
+    mobile: bool = False
+    order: int = 100
+    description: str = ""
+    routes: Sequence[Any] = ()
+
+    def visible_to(self, user_type: UserType) -> bool:
+        return user_type in self.audiences
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    href: str
+    order: int = 100
+    post: bool = False  # rendered as a small form (logout must not be a GET)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: the logged-in account."""
+
+    compte_id: int
+    identifiant: str
+    type: UserType
+    etat: str
+    etablissement_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Etablissement:
+    id: int
+    uai: str
+    type: str
+    nom: str
+    adresse_ligne1: str
+    adresse_ligne2: str
+    code_postal: str
+    commune: str
+    telephone: str
+    telecopie: str
+    mel: str
+    vie_scolaire_mel: str
+    vie_scolaire_telephone: str
+    afficher_contact: bool
+
+
+@dataclass(frozen=True)
+class Child:
+    """A pupil as seen by an account that may see them."""
+
+    id: int
+    eleve_id: str
+    nom_de_famille: str
+    prenom: str
+    code_sexe: str
+    date_naiss: dt.date
+    division: str
+    acces_suivi_retire: bool
+    etablissement: Etablissement
+
+    @property
+    def nom_court(self) -> str:
+        """"Prénom N." as in the guide's header."""
+        return f"{self.prenom} {self.nom_de_famille[:1]}."
+
+    @property
+    def ne_ou_nee(self) -> str:
+        return "née" if self.code_sexe == "2" else "né"
+
+
+@dataclass
+class DemoContext:
+    """Handed to ``demo_data``: the demo establishments and pupils, by role."""
+
+    etablissements: dict[str, int] = field(default_factory=dict)  # "college"/"lycee" -> id
+    eleves: dict[str, int] = field(default_factory=dict)  # persona -> eleve id
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+def plugin_folder(module_file: str, name: str) -> Path:
+    """The ``name`` sub-folder (templates, static) of the plugin whose ``__file__`` is given."""
+    return Path(module_file).resolve().parent / name
+
+
+__all__ = [
+    "FAMILIES",
+    "Child",
+    "DemoContext",
+    "Etablissement",
+    "MenuItem",
+    "ServiceSpec",
+    "UserType",
+    "Viewer",
+    "hookimpl",
+    "plugin_folder",
+]

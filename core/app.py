@@ -1,0 +1,133 @@
+"""The app factory: ``create_app(settings)`` composes the portal from the core and its plugins."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Request, Response, Router
+from litestar.config.app import AppConfig
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.plugins import InitPluginProtocol
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+from litestar.types import Message, Scope
+
+from teleservices.core.api import Child
+from teleservices.core.db import bind, engine_from_url
+from teleservices.core.guards import service_guard
+from teleservices.core.middleware import SessionMiddleware
+from teleservices.core.plugins import Plugins, all_tables, load_plugins
+from teleservices.core.rendering import THEMES, make_environment, render
+from teleservices.core.settings import Settings
+from teleservices.core.views import CORE_ROUTES
+
+log = logging.getLogger(__name__)
+
+ASSETS = Path(__file__).resolve().parents[1] / "node_modules"
+VENDOR_FILES = {"htmx.min.js": ASSETS / "htmx.org" / "dist"}
+
+SECURITY_HEADERS = {
+    "content-security-policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; "
+        "frame-ancestors 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    if message["type"] == "http.response.start":
+        headers = message.setdefault("headers", [])
+        present = {name.lower() for name, _ in headers}
+        for name, value in SECURITY_HEADERS.items():
+            if name.encode() not in present:
+                headers.append((name.encode(), value.encode()))
+
+
+def current_child(request: Request) -> Child:
+    """Dependency for service handlers: the child the guard has checked."""
+    return request.state.child
+
+
+def service_routers(plugins: Plugins) -> list[Router]:
+    return [
+        Router(
+            path=f"/eleves/{{eleve_id:int}}/{key}",
+            route_handlers=list(spec.routes),
+            guards=[service_guard],
+            opt={"service_key": key},
+            dependencies={"child": Provide(current_child, sync_to_thread=False)},
+        )
+        for key, spec in plugins.services.items()
+        if spec.routes
+    ]
+
+
+def static_routers(settings: Settings, plugins: Plugins) -> list[Router]:
+    folders = {**plugins.static_dirs, "theme": THEMES / settings.theme / "static"}
+    routers = [
+        create_static_files_router(path=f"/static/{name}", directories=[path], name=f"static-{name}", resolve_symlinks=False)
+        for name, path in folders.items()
+    ]
+    routers.append(
+        create_static_files_router(
+            path="/static/vendor", directories=list(set(VENDOR_FILES.values())), name="static-vendor", resolve_symlinks=False
+        )
+    )
+    return routers
+
+
+def error_page(request: Request, exc: Exception) -> Response:
+    """French error pages; an anonymous visitor is sent to the login page instead."""
+    if isinstance(exc, NotAuthorizedException):
+        target = f"/connexion?suivant={request.url.path}"
+        if request.headers.get("hx-request") == "true":
+            return Response(b"", status_code=200, headers={"HX-Redirect": target})
+        return Redirect(target)
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if status == 500:
+        log.exception("Erreur interne sur %s", request.url.path, exc_info=exc)
+    detail = exc.detail if isinstance(exc, HTTPException) and status < 500 else ""
+    return render(request, "erreur.html", {"status": status, "detail": detail}, status_code=status)
+
+
+class TeleservicesInit(InitPluginProtocol):
+    """Composes the app in one place, as litestar-fullstack does."""
+
+    def __init__(self, settings: Settings, plugins: Plugins) -> None:
+        self.settings = settings
+        self.plugins = plugins
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        app_config.route_handlers.extend(CORE_ROUTES)
+        app_config.route_handlers.extend(service_routers(self.plugins))
+        app_config.route_handlers.extend(static_routers(self.settings, self.plugins))
+        app_config.middleware.append(SessionMiddleware(self.settings))
+        app_config.before_send.append(add_security_headers)
+        app_config.exception_handlers[HTTPException] = error_page
+        app_config.exception_handlers[Exception] = error_page
+        app_config.state.update(
+            settings=self.settings,
+            plugins=self.plugins,
+            jinja=make_environment(self.settings.theme, self.plugins),
+        )
+        return app_config
+
+
+def create_app(settings: Settings | None = None, extra_plugins: dict[str, Any] | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    plugins = load_plugins(settings, extra_plugins)
+    bind(engine_from_url(settings.database_url), all_tables(plugins))
+    return Litestar(plugins=[TeleservicesInit(settings, plugins)], debug=settings.debug)
+
+
+def app_from_env() -> Litestar:
+    """Factory for ``uvicorn --factory`` (``teleservices serve``)."""
+    return create_app()

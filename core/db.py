@@ -1,0 +1,52 @@
+"""One database URL, two engines: SQLite (embedded default) and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from piccolo.apps.migrations.commands.forwards import run_forwards
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.table import Table
+
+PICCOLO_CONF = "teleservices.core.piccolo_conf"
+
+
+class DatabaseURLError(ValueError):
+    pass
+
+
+def engine_from_url(url: str) -> Engine:
+    scheme = urlsplit(url).scheme
+    if scheme == "sqlite":
+        raw = url.removeprefix("sqlite:///")
+        if not raw or raw == url:
+            raise DatabaseURLError(f"URL SQLite invalide : {url!r} (attendu sqlite:///chemin/fichier)")
+        # sqlite:///relative/file or sqlite:////absolute/file, as SQLAlchemy reads them.
+        path = Path(raw).resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=str(path))
+    if scheme in {"postgres", "postgresql"}:
+        return PostgresEngine(config={"dsn": url}, log_queries=False)
+    raise DatabaseURLError(f"Base de données non prise en charge : {scheme!r} (sqlite ou postgres)")
+
+
+def bind(engine: Engine, tables: list[type[Table]]) -> None:
+    """Point every table at this engine, whatever piccolo_conf would have found."""
+    for table in tables:
+        table._meta.db = engine
+
+
+def use_piccolo_conf() -> None:
+    """Piccolo's migration commands find their engine and apps through this module."""
+    os.environ["PICCOLO_CONF"] = PICCOLO_CONF
+
+
+async def migrate() -> None:
+    use_piccolo_conf()
+    result = await run_forwards("all")
+    if not result.success:
+        raise RuntimeError(f"Échec des migrations : {result.message}")

@@ -1,0 +1,21 @@
+"""The core's own hook implementations: it uses the plugin API like any plugin."""
+
+from teleservices.core.api import MenuItem, UserType, Viewer, hookimpl, plugin_folder
+
+
+@hookimpl
+def menu_items(viewer: Viewer) -> list[MenuItem]:
+    items = [MenuItem("aide", "/aide", order=10), MenuItem("se déconnecter", "/deconnexion", order=20, post=True)]
+    if viewer.type != UserType.PERSONNEL:
+        items.append(MenuItem("gérer son compte", "/compte", order=30))
+    return items
+
+
+@hookimpl
+def static_dirs() -> dict[str, str]:
+    return {"core": str(plugin_folder(__file__, "static"))}
+
+
+@hookimpl
+def piccolo_app() -> str:
+    return "teleservices.core.piccolo_app"

@@ -1,0 +1,78 @@
+"""The hooks a Téléservices plugin may implement.
+
+A plugin is a module (or object) registered under the ``teleservices`` entry-point group. It
+implements any of the functions below, decorated with ``teleservices.core.api.hookimpl``, with
+the same name and any subset of the arguments. Unknown hook names make start-up fail.
+
+pluggy returns results last-registered first: the core sorts what it collects by an explicit
+``order`` wherever order matters.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from teleservices.core.api import DemoContext, MenuItem, ServiceSpec, Viewer
+
+hookspec = pluggy.HookspecMarker("teleservices")
+
+
+@hookspec
+def services() -> list[ServiceSpec]:
+    """Declare the services this plugin offers to families.
+
+    Called once at start-up. Each :class:`ServiceSpec` names a unique service key; a key used by
+    two plugins makes start-up fail. The service's route handlers are mounted under
+    ``/eleves/{eleve_id}/{key}/`` behind the core's guard (login, child, establishment
+    activation, audience, pupil access).
+
+    :return: a list of service declarations (may be empty).
+    """
+
+
+@hookspec
+def menu_items(viewer: Viewer) -> list[MenuItem]:
+    """Links for the header menu ("aide | se déconnecter | gérer son compte").
+
+    Called each time a page is rendered for a logged-in user, with the viewer. Must not query the
+    database. Items are sorted by their ``order``.
+    """
+
+
+@hookspec
+def template_dirs() -> list[str]:
+    """Folders of Jinja templates this plugin ships.
+
+    Called once at start-up. Templates resolve theme, then plugins, then core; a plugin should
+    keep its templates in a sub-folder named after its service key. Any template is also
+    reachable as ``<plugin name>/<path>`` so that an override can extend the original.
+    """
+
+
+@hookspec
+def static_dirs() -> dict[str, str]:
+    """Static folders, as ``{name: path}``, served under ``/static/<name>/``.
+
+    Called once at start-up; a name used twice makes start-up fail.
+    """
+
+
+@hookspec
+def piccolo_app() -> str:
+    """The dotted path of this plugin's Piccolo app module (it defines ``APP_CONFIG``).
+
+    Called once at start-up and by ``teleservices migrate``. Every table of the app must be named
+    with the plugin's service key as prefix (``notes_devoir``...), or start-up fails.
+    """
+
+
+@hookspec
+def demo_data(context: DemoContext) -> Any:
+    """Add this plugin's demo data, after the core's, for ``teleservices demo``.
+
+    Must be idempotent: ``teleservices demo`` may run twice on the same database. May be a
+    coroutine function.
+    """

@@ -1,0 +1,126 @@
+"""Jinja templates resolved theme → plugins → core, rendered full or as an htmx fragment."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from functools import lru_cache
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, nodes, select_autoescape
+from litestar import Request, Response
+from litestar.enums import MediaType
+
+from teleservices.core.api import MenuItem, Viewer
+from teleservices.core.plugins import Plugins
+
+log = logging.getLogger(__name__)
+
+CORE_TEMPLATES = Path(__file__).parent / "templates"
+THEMES = Path(__file__).resolve().parents[1] / "themes"
+FRAGMENT_BLOCK = "page"  # the part of every page that htmx swaps (see layout.html)
+
+
+
+def date_fr(value: Any) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def make_environment(theme: str, plugins: Plugins) -> Environment:
+    theme_dir = THEMES / theme / "templates"
+    if not theme_dir.is_dir():
+        raise RuntimeError(f"Thème introuvable : {theme!r} (attendu {theme_dir})")
+    plugin_loaders = {name: FileSystemLoader(dirs) for name, dirs in plugins.template_dirs.items() if dirs}
+    core_loader = FileSystemLoader(CORE_TEMPLATES)
+    # "core/layout.html" or "notes/..." always name the original, so that an override can
+    # {% extends %} the template it replaces.
+    originals = PrefixLoader({**plugin_loaders, "core": core_loader, "theme": FileSystemLoader(theme_dir)})
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(theme_dir), *plugin_loaders.values(), core_loader, originals]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["date_fr"] = date_fr
+    return env
+
+
+@lru_cache(maxsize=512)
+def _parent_name(env: Environment, name: str) -> str | None:
+    """The template that ``name`` extends, when it names it as a constant (all ours do)."""
+    source, _, _ = env.loader.get_source(env, name)
+    extends = env.parse(source).find(nodes.Extends)
+    return extends.template.value if extends and isinstance(extends.template, nodes.Const) else None
+
+
+def render_block(env: Environment, name: str, block: str, context: dict[str, Any]) -> str:
+    """Render one block of a page, even one defined by a template it extends.
+
+    (jinja2-fragments only finds blocks of the leaf template.) This walks the ``extends`` chain
+    the way Jinja does, so that the block sees the page's own overrides of its inner blocks.
+    """
+    template = env.get_template(name)
+    ctx = template.new_context(context)
+    parent = _parent_name(env, name)
+    while parent:
+        for block_name, func in env.get_template(parent).blocks.items():
+            ctx.blocks.setdefault(block_name, []).append(func)
+        parent = _parent_name(env, parent)
+    return "".join(ctx.blocks[block][0](ctx))
+
+
+def is_fragment_request(request: Request) -> bool:
+    """An htmx request that asked for part of a page (not a boosted navigation nor a history
+    restore, which need the whole page)."""
+    headers = request.headers
+    return (
+        headers.get("hx-request") == "true"
+        and headers.get("hx-boosted") != "true"
+        and headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def menu_for(plugins: Plugins, viewer: Viewer | None) -> list[MenuItem]:
+    """Header links from every plugin; a plugin that fails is logged and left out."""
+    if viewer is None:
+        return []
+    items: list[MenuItem] = []
+    for impl in plugins.pm.hook.menu_items.get_hookimpls():
+        try:
+            items.extend(impl.function(viewer=viewer) or [])
+        except Exception:
+            log.exception("Le plugin « %s » a échoué dans menu_items ; ses liens sont omis", impl.plugin_name)
+    return sorted(items, key=lambda item: item.order)
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The page, or only its ``page`` block for an htmx fragment request (``Vary: HX-Request``)."""
+    state = request.app.state
+    viewer = request.scope.get("user")
+    ctx = {
+        "request": request,
+        "viewer": viewer,
+        "csrf_token": request.scope.get("state", {}).get("csrf_token", ""),
+        "menu": menu_for(state.plugins, viewer),
+        "static": lambda path: f"/static/{path}",
+        **(context or {}),
+    }
+    env: Environment = state.jinja
+    if is_fragment_request(request):
+        html = render_block(env, template, FRAGMENT_BLOCK, ctx)
+    else:
+        html = env.get_template(template).render(ctx)
+    return Response(
+        html,
+        status_code=status_code,
+        media_type=MediaType.HTML,
+        headers={"Vary": "HX-Request", "Cache-Control": "no-store", **(headers or {})},
+    )

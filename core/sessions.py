@@ -1,0 +1,73 @@
+"""Server-side sessions: a random token in a cookie, its hash in the database.
+
+A new token is made at every login (never one the client chose), so session fixation cannot
+happen; logout deletes the row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from teleservices.core import clock
+from teleservices.core.api import UserType, Viewer
+from teleservices.core.security import new_token, token_hash
+from teleservices.core.settings import Settings
+from teleservices.core.tables import Session
+
+SESSION_COOKIE = "ts_session"
+ANON_COOKIE = "ts_anon"
+# Refreshing "last seen" on every request would be one write per page; once a minute is enough.
+TOUCH_EVERY = dt.timedelta(minutes=1)
+
+_C = Session.compte
+
+
+async def open_session(compte_id: int, replacing: str | None = None) -> str:
+    if replacing:
+        await close_session(replacing)
+    token = new_token()
+    now = clock.now()
+    await Session.insert(Session(token_hash=token_hash(token), compte=compte_id, cree_le=now, vu_le=now))
+    return token
+
+
+async def close_session(token: str) -> None:
+    await Session.delete().where(Session.token_hash == token_hash(token))
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+async def load_viewer(token: str, settings: Settings) -> Viewer | None:
+    """The account behind a session cookie, or None if the session is unknown, expired or the
+    account disabled. One query, plus one write at most once a minute."""
+    row = (
+        await Session.select(
+            Session.id, Session.cree_le, Session.vu_le,
+            _C.id, _C.identifiant, _C.type, _C.etat, _C.etablissement,
+        )
+        .where(Session.token_hash == token_hash(token))
+        .first()
+    )
+    if row is None:
+        return None
+    now = clock.now()
+    created, seen = _aware(row["cree_le"]), _aware(row["vu_le"])
+    expired = (
+        now - seen > dt.timedelta(minutes=settings.session_idle_minutes)
+        or now - created > dt.timedelta(hours=settings.session_max_hours)
+        or row["compte.etat"] == "desactive"
+    )
+    if expired:
+        await Session.delete().where(Session.id == row["id"])
+        return None
+    if now - seen > TOUCH_EVERY:
+        await Session.update({Session.vu_le: now}).where(Session.id == row["id"])
+    return Viewer(
+        compte_id=row["compte.id"],
+        identifiant=row["compte.identifiant"],
+        type=UserType(row["compte.type"]),
+        etat=row["compte.etat"],
+        etablissement_id=row["compte.etablissement"],
+    )

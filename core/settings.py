@@ -1,0 +1,67 @@
+"""Settings, read from ``TELESERVICES_*`` environment variables (documented in the README)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+PREFIX = "TELESERVICES_"
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "oui", "on"}
+
+
+def _secret_key(var_dir: Path) -> str:
+    """A key kept in var/ so that a restart does not invalidate every form."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    var_dir: Path
+    plugins: tuple[str, ...] | None = None  # allow-list; None means every installed plugin
+    theme: str = "default"
+    base_url: str = "http://127.0.0.1:8000"
+    session_idle_minutes: int = 120
+    session_max_hours: int = 12
+    debug: bool = False
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(PREFIX + name, default)
+
+        var_dir = Path(get("VAR_DIR", "var")).resolve()
+        # A relative SQLite path would silently create a new empty database elsewhere.
+        default_db = f"sqlite:///{var_dir / 'teleservices.sqlite3'}"
+        plugins = get("PLUGINS").strip()
+        return cls(
+            database_url=get("DATABASE_URL", default_db),
+            secret_key=get("SECRET_KEY") or _secret_key(var_dir),
+            var_dir=var_dir,
+            plugins=tuple(p.strip() for p in plugins.split(",") if p.strip()) if plugins else None,
+            theme=get("THEME", "default"),
+            base_url=get("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            session_idle_minutes=int(get("SESSION_IDLE_MINUTES", "120")),
+            session_max_hours=int(get("SESSION_MAX_HOURS", "12")),
+            debug=_flag(get("DEBUG", "0")),
+        )

@@ -1,0 +1,196 @@
+"""The core's tables: establishments and their school year, the SIECLE people, accounts.
+
+Column names follow the SIECLE BEE exports (see shared/data/siecle-samples): ``eleve_id`` is
+ELEVE_ID, ``personne_id`` is PERSONNE_ID, ``code_mef``, ``code_regime``, ``code_parente``...
+Plugins never import this module: they go through ``teleservices.core.api``.
+"""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class Etablissement(Table):
+    """An EPLE (collège or lycée), identified by its UAI (RNE)."""
+
+    uai = Varchar(length=8, unique=True)
+    type = Varchar(length=10)  # "college" | "lycee"
+    sigle = Varchar(length=10, default="")  # CLG, LYC, LP...
+    nom = Varchar(length=120)
+    adresse_ligne1 = Varchar(length=120, default="")
+    adresse_ligne2 = Varchar(length=120, default="")
+    code_postal = Varchar(length=10, default="")
+    commune = Varchar(length=80, default="")
+    telephone = Varchar(length=20, default="")
+    telecopie = Varchar(length=20, default="")
+    mel = Varchar(length=120, default="")
+    vie_scolaire_mel = Varchar(length=120, default="")
+    vie_scolaire_telephone = Varchar(length=20, default="")
+    # Guide 3.1: "si l'établissement le souhaite", a contact link under its address.
+    afficher_contact = Boolean(default=False)
+
+
+class Periode(Table):
+    """A period of the school year of one establishment (T1, T2, T3 or S1, S2)."""
+
+    etablissement = ForeignKey(Etablissement, on_delete=OnDelete.cascade)
+    code = Varchar(length=10)
+    libelle = Varchar(length=60)
+    debut = Date()
+    fin = Date()
+
+
+class Division(Table):
+    """A class (SIECLE structure of TYPE_STRUCTURE D), e.g. "4G" or "2NDE3"."""
+
+    etablissement = ForeignKey(Etablissement, on_delete=OnDelete.cascade)
+    code_structure = Varchar(length=20)
+    libelle = Varchar(length=60, default="")
+    code_mef = Varchar(length=11, default="")
+
+
+class Matiere(Table):
+    """A subject of the SIECLE nomenclature (CODE_GESTION, LIBELLE_EDITION)."""
+
+    etablissement = ForeignKey(Etablissement, on_delete=OnDelete.cascade)
+    code_matiere = Varchar(length=6)
+    code_gestion = Varchar(length=10)
+    libelle = Varchar(length=60)
+
+
+class Enseignant(Table):
+    etablissement = ForeignKey(Etablissement, on_delete=OnDelete.cascade)
+    civilite = Varchar(length=4, default="")
+    nom = Varchar(length=80)
+    prenom = Varchar(length=80, default="")
+
+
+class Enseignement(Table):
+    """A teaching service: this teacher teaches this subject to this class."""
+
+    enseignant = ForeignKey(Enseignant, on_delete=OnDelete.cascade)
+    matiere = ForeignKey(Matiere, on_delete=OnDelete.cascade)
+    division = ForeignKey(Division, on_delete=OnDelete.cascade)
+    professeur_principal = Boolean(default=False)
+
+
+class Eleve(Table):
+    eleve_id = Varchar(length=20, unique=True)  # SIECLE ELEVE_ID
+    ine = Varchar(length=11, default="")  # ID_NATIONAL
+    etablissement = ForeignKey(Etablissement, on_delete=OnDelete.cascade)
+    division = ForeignKey(Division, on_delete=OnDelete.set_null, null=True)
+    nom_de_famille = Varchar(length=100)
+    prenom = Varchar(length=60)
+    prenom2 = Varchar(length=60, default="")
+    prenom3 = Varchar(length=60, default="")
+    code_sexe = Varchar(length=1)  # 1 masculin, 2 féminin
+    date_naiss = Date()
+    code_pays_naiss = Varchar(length=3, default="100")
+    ville_naiss = Varchar(length=80, default="")
+    code_commune_insee_naiss = Varchar(length=5, default="")
+    code_regime = Varchar(length=3, default="")
+    mel = Varchar(length=120, default="")
+    # Guide 1.2: the head removed this pupil's access to the national follow-up services.
+    acces_suivi_retire = Boolean(default=False)
+
+
+class Responsable(Table):
+    """A SIECLE PERSONNE: a guardian or another person in charge of pupils."""
+
+    personne_id = Varchar(length=20, unique=True)
+    lc_civilite = Varchar(length=4, default="")  # "M." / "MME"
+    nom_de_famille = Varchar(length=100)
+    prenom = Varchar(length=60, default="")
+    code_profession = Varchar(length=3, default="")
+    ligne1_adresse = Varchar(length=120, default="")
+    ligne2_adresse = Varchar(length=120, default="")
+    ligne3_adresse = Varchar(length=120, default="")
+    ligne4_adresse = Varchar(length=120, default="")
+    code_postal = Varchar(length=10, default="")
+    libelle_postal = Varchar(length=80, default="")
+    commune_etrangere = Varchar(length=80, default="")
+    code_pays = Varchar(length=3, default="100")
+    tel_personnel = Varchar(length=20, default="")
+    tel_professionnel = Varchar(length=20, default="")
+    tel_portable = Varchar(length=20, default="")
+    accepte_sms = Boolean(default=False)
+    mel = Varchar(length=120, default="")
+    communication_adresse = Boolean(default=False)
+
+
+class ResponsableEleve(Table):
+    """RESPONSABLE_ELEVE: which person is responsible for which pupil, and how."""
+
+    eleve = ForeignKey(Eleve, on_delete=OnDelete.cascade)
+    responsable = ForeignKey(Responsable, on_delete=OnDelete.cascade)
+    resp_legal = Integer(default=0)  # 1 or 2: legal guardian level; 0 otherwise
+    niveau_responsabilite = Integer(default=1)
+    code_parente = Varchar(length=2, default="")  # 10 mère, 20 père, 50 tuteur...
+
+
+class Compte(Table):
+    """An internet account: a family member's or a staff member's."""
+
+    identifiant = Varchar(length=80, unique=True)
+    mot_de_passe = Varchar(length=200)  # argon2id hash
+    type = Varchar(length=10)  # "parent" | "eleve" | "personnel"
+    etat = Varchar(length=12, default="actif")  # "provisoire" | "actif" | "desactive"
+    mel = Varchar(length=120, default="")
+    # A staff account belongs to one establishment.
+    etablissement = ForeignKey(Etablissement, on_delete=OnDelete.cascade, null=True)
+    responsable = ForeignKey(Responsable, on_delete=OnDelete.set_null, null=True)
+    cree_le = Timestamptz(default=TimestamptzNow())
+
+
+class CompteEleve(Table):
+    """Which pupils an account may see; for a parent, through which guardian link."""
+
+    compte = ForeignKey(Compte, on_delete=OnDelete.cascade, index=True)
+    eleve = ForeignKey(Eleve, on_delete=OnDelete.cascade, index=True)
+    responsable_eleve = ForeignKey(ResponsableEleve, on_delete=OnDelete.cascade, null=True)
+
+
+class ServiceActivation(Table):
+    """A service opened (or closed) by the head of an establishment."""
+
+    etablissement = ForeignKey(Etablissement, on_delete=OnDelete.cascade, index=True)
+    service = Varchar(length=40)
+    ouvert = Boolean(default=False)
+    options = JSON(default={})
+
+
+class Session(Table):
+    """A server-side session. Only a hash of the cookie's token is stored."""
+
+    token_hash = Varchar(length=64, unique=True)
+    compte = ForeignKey(Compte, on_delete=OnDelete.cascade)
+    cree_le = Timestamptz(default=TimestamptzNow())
+    vu_le = Timestamptz(default=TimestamptzNow())
+
+
+CORE_TABLES: list[type[Table]] = [
+    Etablissement,
+    Periode,
+    Division,
+    Matiere,
+    Enseignant,
+    Enseignement,
+    Eleve,
+    Responsable,
+    ResponsableEleve,
+    Compte,
+    CompteEleve,
+    ServiceActivation,
+    Session,
+]

@@ -1,0 +1,133 @@
+"""The core's pages: login, logout, the home screen of each child, the account, the help."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import Request, Response, get, post
+from litestar.response import Redirect
+
+from teleservices.core import sessions
+from teleservices.core.api import UserType
+from teleservices.core.family import children_of, opened_services, visible_services
+from teleservices.core.guards import family_guard, login_required, viewer_of
+from teleservices.core.rendering import render
+from teleservices.core.security import check_password, hash_password, needs_rehash
+from teleservices.core.tables import Compte, Etablissement
+
+log = logging.getLogger("teleservices.auth")
+
+LOGIN_FAILED = "Identifiant ou mot de passe incorrect."
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path of this site: never an open redirect to another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def navigate(request: Request, url: str) -> Response:
+    """After a POST: a 303, or for htmx a full navigation (the new page needs new headers)."""
+    if request.headers.get("hx-request") == "true":
+        return Response(b"", status_code=200, headers={"HX-Redirect": url})
+    return Redirect(url, status_code=303)
+
+
+@get("/connexion", name="connexion")
+async def login_form(request: Request, suivant: str | None = None) -> Response:
+    if request.scope.get("user") is not None:
+        return Redirect(safe_next(suivant))
+    return render(request, "connexion.html", {"suivant": safe_next(suivant), "identifiant": ""})
+
+
+@post("/connexion")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    identifiant = (form.get("identifiant") or "").strip().lower()
+    password = form.get("mot_de_passe") or ""
+    suivant = safe_next(form.get("suivant"))
+    compte = await Compte.select(Compte.id, Compte.mot_de_passe, Compte.etat).where(
+        Compte.identifiant == identifiant
+    ).first()
+    # The hash is checked even for an unknown or disabled account: same answer, same time.
+    ok = check_password(compte["mot_de_passe"] if compte else None, password)
+    if not ok or compte is None or compte["etat"] == "desactive":
+        log.info("connexion refusée pour un identifiant (%d caractères)", len(identifiant))
+        return render(
+            request, "connexion.html",
+            {"suivant": suivant, "identifiant": identifiant, "erreur": LOGIN_FAILED},
+            status_code=200,
+        )
+    if needs_rehash(compte["mot_de_passe"]):
+        await Compte.update({Compte.mot_de_passe: hash_password(password)}).where(Compte.id == compte["id"])
+    token = await sessions.open_session(compte["id"], replacing=request.scope["state"].get("session_token"))
+    log.info("connexion réussie : compte %s", compte["id"])
+    response = navigate(request, suivant)
+    response.set_cookie(
+        key=sessions.SESSION_COOKIE, value=token, path="/", httponly=True, samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+    )
+    return response
+
+
+@post("/deconnexion", guards=[login_required])
+async def logout(request: Request) -> Response:
+    token = request.scope["state"].get("session_token")
+    if token:
+        await sessions.close_session(token)
+    response = navigate(request, "/connexion?deconnecte=1")
+    response.delete_cookie(sessions.SESSION_COOKIE, path="/")
+    return response
+
+
+@get("/", guards=[login_required], name="accueil")
+async def home(request: Request) -> Response:
+    viewer = viewer_of(request)
+    if viewer.type == UserType.PERSONNEL:
+        return await staff_home(request)
+    children = await children_of(viewer)
+    if not children:
+        return render(request, "sans_eleve.html")
+    return Redirect(f"/eleves/{children[0].id}/")
+
+
+async def staff_home(request: Request) -> Response:
+    viewer = viewer_of(request)
+    etablissement = await Etablissement.objects().where(Etablissement.id == viewer.etablissement_id).first()
+    opened = await opened_services(viewer.etablissement_id) if etablissement else set()
+    return render(request, "personnel.html", {
+        "etablissement": etablissement,
+        "services": list(request.app.state.plugins.services.values()),
+        "opened": opened,
+    })
+
+
+@get("/eleves/{eleve_id:int}/", guards=[family_guard], name="eleve")
+async def child_home(request: Request, eleve_id: int) -> Response:
+    """Guide 3.1: only the services the establishment opened and this user type may see."""
+    child = request.state.child
+    opened = await opened_services(child.etablissement.id)
+    services = visible_services(request.app.state.plugins.services, viewer_of(request), child, opened)
+    return render(request, "eleve.html", {
+        "child": child,
+        "children": request.state.children,
+        "services": services,
+    })
+
+
+@get("/compte", guards=[login_required], name="compte")
+async def account(request: Request) -> Response:
+    viewer = viewer_of(request)
+    compte = await Compte.select(Compte.identifiant, Compte.mel, Compte.type).where(
+        Compte.id == viewer.compte_id
+    ).first()
+    return render(request, "compte.html", {"compte": compte, "children": await children_of(viewer)})
+
+
+@get("/aide", name="aide")
+async def help_page(request: Request) -> Response:
+    return render(request, "aide.html", {"services": list(request.app.state.plugins.services.values())})
+
+
+CORE_ROUTES = [login_form, login, logout, home, child_home, account, help_page]

@@ -1,0 +1,1 @@
+"""The in-tree services. Each is a plugin registered through the ``teleservices`` entry points."""

@@ -1,0 +1,24 @@
+"""La fiche de renseignements: guide section 3.3."""
+
+from teleservices.core.api import ServiceSpec, UserType, hookimpl, plugin_folder
+
+SERVICE = ServiceSpec(
+    key="fiche",
+    label="La fiche de renseignements",
+    icon="fiche/icon.svg",
+    audiences=frozenset({UserType.PARENT}),
+    national=False,
+    mobile=False,
+    order=40,
+    description="Mettre à jour les données administratives de l'élève et de ses responsables.",
+)
+
+
+@hookimpl
+def services() -> list[ServiceSpec]:
+    return [SERVICE]
+
+
+@hookimpl
+def static_dirs() -> dict[str, str]:
+    return {"fiche": str(plugin_folder(__file__, "static"))}

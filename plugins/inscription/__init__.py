@@ -1,0 +1,24 @@
+"""L'inscription pour l'entrée au lycée: guide section 3.2, for parents only."""
+
+from teleservices.core.api import ServiceSpec, UserType, hookimpl, plugin_folder
+
+SERVICE = ServiceSpec(
+    key="inscription",
+    label="L'inscription au lycée",
+    icon="inscription/icon.svg",
+    audiences=frozenset({UserType.PARENT}),
+    national=False,
+    mobile=False,
+    order=50,
+    description="Inscrire son enfant dans son lycée d'affectation à la fin de la troisième.",
+)
+
+
+@hookimpl
+def services() -> list[ServiceSpec]:
+    return [SERVICE]
+
+
+@hookimpl
+def static_dirs() -> dict[str, str]:
+    return {"inscription": str(plugin_folder(__file__, "static"))}
