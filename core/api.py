@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import pluggy
+from litestar.di import NamedDependency
 
 hookimpl = pluggy.HookimplMarker("teleservices")
 
@@ -111,6 +112,10 @@ class Child:
         return "née" if self.code_sexe == "2" else "né"
 
 
+# A service handler declares ``child: CurrentChild`` to receive the child its guard checked.
+CurrentChild = NamedDependency[Child]
+
+
 @dataclass
 class DemoContext:
     """Handed to ``demo_data``: the demo establishments and pupils, by role."""
@@ -118,6 +123,17 @@ class DemoContext:
     etablissements: dict[str, int] = field(default_factory=dict)  # "college"/"lycee" -> id
     eleves: dict[str, int] = field(default_factory=dict)  # persona -> eleve id
     today: dt.date = field(default_factory=dt.date.today)
+
+
+def render(request: Any, template: str, context: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    """Render a page: the full page, or its ``page`` block for an htmx fragment request.
+
+    The context always holds ``viewer``, ``csrf_token`` and ``menu``; service handlers usually
+    pass ``child``, which ``_entete_eleve.html`` (the guide's header) displays.
+    """
+    from teleservices.core.rendering import render as render_page
+
+    return render_page(request, template, context, **kwargs)
 
 
 def plugin_folder(module_file: str, name: str) -> Path:
@@ -128,6 +144,7 @@ def plugin_folder(module_file: str, name: str) -> Path:
 __all__ = [
     "FAMILIES",
     "Child",
+    "CurrentChild",
     "DemoContext",
     "Etablissement",
     "MenuItem",
@@ -136,4 +153,5 @@ __all__ = [
     "Viewer",
     "hookimpl",
     "plugin_folder",
+    "render",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Litestar, Request, Response, Router
 from litestar.config.app import AppConfig
@@ -87,7 +88,7 @@ def static_routers(settings: Settings, plugins: Plugins) -> list[Router]:
 def error_page(request: Request, exc: Exception) -> Response:
     """French error pages; an anonymous visitor is sent to the login page instead."""
     if isinstance(exc, NotAuthorizedException):
-        target = f"/connexion?suivant={request.url.path}"
+        target = f"/connexion?suivant={quote(request.url.path)}"
         if request.headers.get("hx-request") == "true":
             return Response(b"", status_code=200, headers={"HX-Redirect": target})
         return Redirect(target)

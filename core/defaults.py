@@ -17,5 +17,5 @@ def static_dirs() -> dict[str, str]:
 
 
 @hookimpl
-def piccolo_app() -> str:
-    return "teleservices.core.piccolo_app"
+def piccolo_apps() -> list[str]:
+    return ["teleservices.core.piccolo_app"]

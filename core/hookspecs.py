@@ -61,11 +61,13 @@ def static_dirs() -> dict[str, str]:
 
 
 @hookspec
-def piccolo_app() -> str:
-    """The dotted path of this plugin's Piccolo app module (it defines ``APP_CONFIG``).
+def piccolo_apps() -> list[str]:
+    """The dotted paths of this plugin's Piccolo app modules (each defines ``APP_CONFIG``).
 
-    Called once at start-up and by ``teleservices migrate``. Every table of the app must be named
-    with the plugin's service key as prefix (``notes_devoir``...), or start-up fails.
+    Called once at start-up and by ``teleservices migrate``, which applies their migrations.
+    Every table must be named with the plugin's name as prefix (``notes_devoir``...), or
+    start-up fails. (Not named ``piccolo_app``: importing a plugin's ``piccolo_app`` module
+    would shadow a hook function of that name in the plugin's package.)
     """
 
 

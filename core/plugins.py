@@ -48,7 +48,7 @@ class Plugins:
 
         Unlike ``pm.hook.X()``, an exception can be blamed on the plugin that raised it.
         """
-        for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
+        for impl in getattr(self.pm.hook, hook).get_hookimpls():
             args = {name: kwargs[name] for name in impl.argnames}
             try:
                 yield impl.plugin_name, impl.function(**args)
@@ -148,17 +148,16 @@ def _collect_folders(plugins: Plugins) -> None:
 
 
 def _collect_apps(plugins: Plugins) -> None:
-    for name, app_path in plugins.results("piccolo_app"):
-        if not app_path:
-            continue
-        app_config = importlib.import_module(app_path).APP_CONFIG
-        for table in app_config.table_classes:
-            if name != "core" and not table._meta.tablename.startswith(f"{name}_"):
-                raise PluginError(
-                    f"Plugin « {name} » : la table « {table._meta.tablename} » doit commencer "
-                    f"par « {name}_ »"
-                )
-        plugins.piccolo_apps.append(app_path)
+    for name, app_paths in plugins.results("piccolo_apps"):
+        for app_path in app_paths or []:
+            app_config = importlib.import_module(app_path).APP_CONFIG
+            for table in app_config.table_classes:
+                if name != "core" and not table._meta.tablename.startswith(f"{name}_"):
+                    raise PluginError(
+                        f"Plugin « {name} » : la table « {table._meta.tablename} » doit commencer "
+                        f"par « {name}_ »"
+                    )
+            plugins.piccolo_apps.append(app_path)
 
 
 def all_tables(plugins: Plugins) -> list[Any]:

@@ -35,7 +35,8 @@ def navigate(request: Request, url: str) -> Response:
 
 
 @get("/connexion", name="connexion")
-async def login_form(request: Request, suivant: str | None = None) -> Response:
+async def login_form(request: Request) -> Response:
+    suivant = request.query_params.get("suivant")
     if request.scope.get("user") is not None:
         return Redirect(safe_next(suivant))
     return render(request, "connexion.html", {"suivant": safe_next(suivant), "identifiant": ""})
@@ -104,7 +105,7 @@ async def staff_home(request: Request) -> Response:
 
 
 @get("/eleves/{eleve_id:int}/", guards=[family_guard], name="eleve")
-async def child_home(request: Request, eleve_id: int) -> Response:
+async def child_home(request: Request) -> Response:
     """Guide 3.1: only the services the establishment opened and this user type may see."""
     child = request.state.child
     opened = await opened_services(child.etablissement.id)

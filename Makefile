@@ -1,0 +1,63 @@
+# The two commands of the README: `make demo` and `make test`. Both start with `make install`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The PostgreSQL run of the suite; the machine's local server by default.
+TELESERVICES_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: install demo serve migrate test test-sqlite test-postgres chromium example-plugin benchmark clean
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+migrate: install
+	$(BIN)/teleservices migrate
+
+demo: migrate
+	$(BIN)/teleservices demo
+	$(BIN)/teleservices serve --host $(HOST) --port $(PORT)
+
+serve: migrate
+	$(BIN)/teleservices serve --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the end-to-end tests (Playwright cannot download its own browser here).
+chromium:
+	@test -x /usr/bin/chromium || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+# A third-party plugin distribution, installed through its entry point like any other.
+example-plugin: $(VENV)/.example-plugin
+$(VENV)/.example-plugin: $(VENV)/.installed tests/plugin_example/pyproject.toml
+	$(BIN)/pip install --quiet --disable-pip-version-check -e tests/plugin_example
+	touch $@
+
+test: install chromium example-plugin
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== Tests sur SQLite =="
+	env -u TELESERVICES_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "== Tests sur PostgreSQL ($(TELESERVICES_TEST_DATABASE_URL)) =="
+	TELESERVICES_TEST_DATABASE_URL=$(TELESERVICES_TEST_DATABASE_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+benchmark: install
+	$(BIN)/python benchmarks/home_page.py
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache

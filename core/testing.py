@@ -1,0 +1,174 @@
+"""A pytest plugin (entry point ``pytest11``) for Téléservices and its plugins' test suites.
+
+Fixtures:
+
+- ``portal_settings``: a fresh, migrated database with the demo data, one per test session.
+  SQLite in a temporary folder by default; ``TELESERVICES_TEST_DATABASE_URL`` chooses another
+  (``postgres://...``: its ``public`` schema is emptied first). When ``CI`` is set, an
+  unreachable PostgreSQL fails the run instead of skipping it.
+- ``portal_app``: the Litestar app; ``client``: a test client with its own cookies;
+  ``login(client, identifiant, password)``: logs a client in.
+- ``live_portal``: the portal served by uvicorn on a free port of 127.0.0.1, for browsers.
+  ``base_url`` points Playwright's ``page.goto("/")`` at it.
+- ``browser_type_launch_args``: Debian's Chromium (``/usr/bin/chromium``), since
+  ``playwright install`` cannot download a browser on our machines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import re
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+DEMO_PASSWORD = "Bienvenue-2026"
+PROVISIONAL_PASSWORD = "Provisoire-2026"
+
+
+def database_url(tmp: Path) -> str:
+    return os.environ.get("TELESERVICES_TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite3'}"
+
+
+async def _empty_postgres(url: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(dsn=url, timeout=5)
+    try:
+        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await connection.close()
+
+
+def run(coroutine: Any) -> Any:
+    """Run a coroutine to completion from synchronous test code, even where an event loop is
+    already running in this thread (Playwright's sync API runs one)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def _prepare_postgres(url: str) -> None:
+    try:
+        run(_empty_postgres(url))
+    except (OSError, asyncio.TimeoutError) as exc:
+        message = f"PostgreSQL injoignable ({url}) : {exc}"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def portal_settings(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Settings of a fresh portal database, migrated and filled with the demo data."""
+    from teleservices.core.settings import Settings
+
+    var_dir = tmp_path_factory.mktemp("var")
+    url = database_url(var_dir)
+    if url.startswith("postgres"):
+        _prepare_postgres(url)
+    # Piccolo's migration commands read the database from the environment (piccolo_conf).
+    os.environ["TELESERVICES_DATABASE_URL"] = url
+    os.environ["TELESERVICES_VAR_DIR"] = str(var_dir)
+    settings = Settings(database_url=url, secret_key="clé-de-test", var_dir=var_dir)
+
+    from teleservices.core.db import bind, engine_from_url, migrate
+    from teleservices.core.demo import load_demo
+    from teleservices.core.plugins import all_tables, load_plugins
+
+    plugins = load_plugins(settings)
+    bind(engine_from_url(url), all_tables(plugins))
+    run(migrate())
+    run(load_demo(plugins))
+    return settings
+
+
+@pytest.fixture(scope="session")
+def portal_app(portal_settings: Any) -> Any:
+    from teleservices.core.app import create_app
+
+    return create_app(portal_settings)
+
+
+@pytest.fixture
+def client(portal_app: Any) -> Iterator[Any]:
+    from litestar.testing import TestClient
+
+    with TestClient(app=portal_app, base_url="http://127.0.0.1:8000") as test_client:
+        yield test_client
+
+
+CSRF = re.compile(r'name="_csrf" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF.search(html)
+    assert match, "no CSRF field in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def login() -> Callable[..., Any]:
+    """``login(client, identifiant, password=DEMO_PASSWORD)``: returns the response after login."""
+
+    def do_login(client: Any, identifiant: str, password: str = DEMO_PASSWORD) -> Any:
+        token = csrf_from(client.get("/connexion").text)
+        return client.post(
+            "/connexion",
+            data={"_csrf": token, "identifiant": identifiant, "mot_de_passe": password, "suivant": "/"},
+            follow_redirects=True,
+        )
+
+    return do_login
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_portal(portal_app: Any) -> Iterator[str]:
+    """The portal served on a free port of 127.0.0.1 for the whole session."""
+    import uvicorn
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(portal_app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("Le portail de test n'a pas démarré")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Registered after every setuptools plugin, so that pytest picks these fixtures over
+    # pytest-playwright's and pytest-base-url's own, whatever order entry points load in.
+    config.pluginmanager.register(importlib.import_module("teleservices.core.testing_browser"))
+
+
+@pytest.fixture
+def login_page() -> Callable[..., Any]:
+    """``login_page(page, identifiant, password)``: log in through the form, as a person would."""
+
+    def do_login(page: Any, identifiant: str, password: str = DEMO_PASSWORD) -> Any:
+        page.goto("/connexion")
+        page.get_by_label("Identifiant").fill(identifiant)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(lambda url: "/connexion" not in url)
+        return page
+
+    return do_login
