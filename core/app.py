@@ -16,6 +16,9 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.types import Message, Scope
 
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+
 from teleservices.core.api import Child
 from teleservices.core.db import bind, engine_from_url
 from teleservices.core.guards import service_guard
@@ -122,11 +125,34 @@ class TeleservicesInit(InitPluginProtocol):
         return app_config
 
 
+def connection_pool(engine: Engine, size: int) -> tuple[list, list]:
+    """Startup and shutdown hooks keeping a PostgreSQL pool open while the app runs.
+
+    Without it every query opens a connection (about 8 ms). The pool belongs to the server's
+    event loop: code running on another loop (a test's setup) must use an app without one.
+    """
+    if not isinstance(engine, PostgresEngine) or size <= 0:
+        return [], []
+
+    async def start() -> None:
+        await engine.start_connection_pool(min_size=1, max_size=size)
+
+    async def stop() -> None:
+        await engine.close_connection_pool()
+
+    return [start], [stop]
+
+
 def create_app(settings: Settings | None = None, extra_plugins: dict[str, Any] | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     plugins = load_plugins(settings, extra_plugins)
-    bind(engine_from_url(settings.database_url), all_tables(plugins))
-    return Litestar(plugins=[TeleservicesInit(settings, plugins)], debug=settings.debug)
+    engine = engine_from_url(settings.database_url)
+    bind(engine, all_tables(plugins))
+    on_startup, on_shutdown = connection_pool(engine, settings.db_pool_max)
+    return Litestar(
+        plugins=[TeleservicesInit(settings, plugins)], debug=settings.debug,
+        on_startup=on_startup, on_shutdown=on_shutdown,
+    )
 
 
 def app_from_env() -> Litestar:

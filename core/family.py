@@ -8,53 +8,48 @@ from __future__ import annotations
 from teleservices.core.api import Child, Etablissement, ServiceSpec, UserType, Viewer
 from teleservices.core.tables import CompteEleve, ServiceActivation
 
-_E = CompteEleve.eleve
-_ETAB = _E.etablissement
 ETAB_FIELDS = list(Etablissement.__dataclass_fields__)
+
+# Hand-written SQL on the hot path: Piccolo builds a joined select in about 7 ms of Python,
+# ten times the cost of running it. Portable between SQLite and PostgreSQL.
+CHILDREN_SQL = f"""
+SELECT e.id, e.eleve_id, e.nom_de_famille, e.prenom, e.code_sexe, e.date_naiss,
+       e.acces_suivi_retire, d.libelle AS division,
+       {", ".join(f"et.{f} AS etab_{f}" for f in ETAB_FIELDS)}
+FROM compte_eleve ce
+JOIN eleve e ON e.id = ce.eleve
+JOIN etablissement et ON et.id = e.etablissement
+LEFT JOIN division d ON d.id = e.division
+WHERE ce.compte = {{}}
+ORDER BY e.date_naiss DESC, e.id
+"""
+OPENED_SQL = "SELECT service FROM service_activation WHERE etablissement = {} AND ouvert = {}"
 
 
 async def children_of(viewer: Viewer) -> list[Child]:
-    """The pupils this account may see, in a stable order (by first name, then id)."""
+    """The pupils this account may see, youngest first."""
     if viewer.type == UserType.PERSONNEL:
         return []
-    rows = (
-        await CompteEleve.select(
-            _E.id,
-            _E.eleve_id,
-            _E.nom_de_famille,
-            _E.prenom,
-            _E.code_sexe,
-            _E.date_naiss,
-            _E.acces_suivi_retire,
-            _E.division.libelle.as_alias("division"),
-            *(getattr(_ETAB, f).as_alias(f"etab_{f}") for f in ETAB_FIELDS),
-        )
-        .where(CompteEleve.compte == viewer.compte_id)
-        .order_by(_E.date_naiss, ascending=False)
-        .order_by(_E.id)
-    )
-    return [_child(row) for row in rows]
+    return [_child(row) for row in await CompteEleve.raw(CHILDREN_SQL, viewer.compte_id)]
 
 
 def _child(row: dict) -> Child:
     etab = Etablissement(**{f: row[f"etab_{f}"] for f in ETAB_FIELDS})
     return Child(
-        id=row["eleve.id"],
-        eleve_id=row["eleve.eleve_id"],
-        nom_de_famille=row["eleve.nom_de_famille"],
-        prenom=row["eleve.prenom"],
-        code_sexe=row["eleve.code_sexe"],
-        date_naiss=row["eleve.date_naiss"],
+        id=row["id"],
+        eleve_id=row["eleve_id"],
+        nom_de_famille=row["nom_de_famille"],
+        prenom=row["prenom"],
+        code_sexe=row["code_sexe"],
+        date_naiss=row["date_naiss"],
         division=row["division"] or "",
-        acces_suivi_retire=bool(row["eleve.acces_suivi_retire"]),
+        acces_suivi_retire=bool(row["acces_suivi_retire"]),
         etablissement=etab,
     )
 
 
 async def opened_services(etablissement_id: int) -> set[str]:
-    rows = await ServiceActivation.select(ServiceActivation.service).where(
-        (ServiceActivation.etablissement == etablissement_id) & (ServiceActivation.ouvert == True)  # noqa: E712
-    )
+    rows = await ServiceActivation.raw(OPENED_SQL, etablissement_id, True)
     return {row["service"] for row in rows}
 
 

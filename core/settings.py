@@ -38,6 +38,7 @@ class Settings:
     session_idle_minutes: int = 120
     session_max_hours: int = 12
     debug: bool = False
+    db_pool_max: int = 0  # PostgreSQL connections kept open per worker; 0: one per query
 
     @property
     def secure_cookies(self) -> bool:
@@ -64,4 +65,5 @@ class Settings:
             session_idle_minutes=int(get("SESSION_IDLE_MINUTES", "120")),
             session_max_hours=int(get("SESSION_MAX_HOURS", "12")),
             debug=_flag(get("DEBUG", "0")),
+            db_pool_max=int(get("DB_POOL_MAX", "10")),
         )
