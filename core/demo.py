@@ -233,9 +233,9 @@ class DemoBuilder:
         self.context.eleves.update(collegien=lea.id, lyceen=hugo.id, provisoire=tom.id)
 
     async def _ordinary_families(self) -> None:
-        """About 26 more pupils with one or two guardians, tricky names included."""
+        """Twenty-seven more pupils with one or two guardians, tricky names included."""
         pupils = [(nom, prenoms, sexe, kind) for nom, prenoms, sexe, kind in TRICKY]
-        for i, nom in enumerate(FAMILY_NAMES[:20]):
+        for i, nom in enumerate(FAMILY_NAMES[:21]):
             sexe = "1" if i % 2 else "2"
             pupils.append((nom, (self.rng.choice(FIRST_NAMES[sexe]),), sexe, "college" if i < 12 else "lycee"))
         for i, (nom, prenoms, sexe, kind) in enumerate(pupils):

@@ -115,7 +115,9 @@ def render(
     }
     env: Environment = state.jinja
     if is_fragment_request(request):
-        html = render_block(env, template, FRAGMENT_BLOCK, ctx)
+        # htmx takes the <title> of a fragment as the page's new title (tab, history, readers).
+        title = render_block(env, template, "title", ctx)
+        html = f"<title>{title} – Téléservices</title>\n" + render_block(env, template, FRAGMENT_BLOCK, ctx)
     else:
         html = env.get_template(template).render(ctx)
     return Response(

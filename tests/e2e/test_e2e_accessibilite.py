@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Callable
-
 from playwright.sync_api import Page, expect
 
-from e2e_portail import PASSWORD, describe, pupil_header
+from e2e_portail import describe, pupil_header
 
 
 def test_login_page_has_no_serious_accessibility_violation(audited_page: Page, serious_violations) -> None:
@@ -17,12 +15,8 @@ def test_login_page_has_no_serious_accessibility_violation(audited_page: Page, s
     assert not violations, describe(violations)
 
 
-def test_child_home_has_no_serious_accessibility_violation(audited_page: Page, serious_violations, lea) -> None:
-    page = audited_page
-    page.goto("/connexion")
-    page.get_by_label("Identifiant").fill("demo.parent")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+def test_child_home_has_no_serious_accessibility_violation(audited_page: Page, login_page, serious_violations) -> None:
+    page = login_page(audited_page, "demo.parent")
     expect(pupil_header(page)).to_contain_text("la scolarité de Léa D.")
     violations = serious_violations(page)
     assert not violations, describe(violations)

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from e2e_portail import (
     COLLEGE_SERVICES, LYCEE_SERVICES, PUPIL_SERVICES, account_menu, children_switcher, expect_home_of,
-    pupil_header, services_listed,
+    pupil_header,
 )
 from teleservices.core.demo import COLLEGE, LYCEE
 
@@ -29,8 +29,9 @@ def test_parent_switches_to_hugo(parent_home: Page, switch_to, live_portal: str,
     switch_to(hugo)
     expect(page).to_have_url(live_portal + hugo.home)
     expect_home_of(page, hugo, "2NDE1", LYCEE, LYCEE_SERVICES)
-    expect(services_listed(page).filter(has_text="Le livret personnel de compétences")).to_have_count(0)
-    expect(services_listed(page).filter(has_text="L'inscription au lycée")).to_have_count(0)
+    main = page.get_by_role("main")
+    expect(main.get_by_text("Le livret personnel de compétences")).to_have_count(0)
+    expect(main.get_by_text("L'inscription au lycée")).to_have_count(0)
     expect(children_switcher(page).get_by_role("link", name=hugo.full_name)).to_have_attribute("aria-current", "page")
 
 

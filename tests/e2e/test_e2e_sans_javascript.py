@@ -5,36 +5,29 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from e2e_portail import (
-    COLLEGE_SERVICES, LYCEE_SERVICES, PASSWORD, account_menu, children_switcher, expect_home_of,
+    COLLEGE_SERVICES, LYCEE_SERVICES, account_menu, children_switcher, expect_home_of,
 )
 from teleservices.core.demo import COLLEGE, LYCEE
 
 
-def log_in(page: Page, identifiant: str) -> None:
-    page.goto("/connexion")
-    page.get_by_label("Identifiant").fill(identifiant)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-
-
-def test_parent_logs_in_without_javascript(page_without_js: Page, live_portal: str, lea) -> None:
+def test_parent_logs_in_without_javascript(page_without_js: Page, login_page, live_portal: str, lea) -> None:
     page = page_without_js
-    log_in(page, "demo.parent")
+    login_page(page, "demo.parent")
     expect(page).to_have_url(live_portal + lea.home)
     expect_home_of(page, lea, "4G", COLLEGE, COLLEGE_SERVICES)
 
 
-def test_parent_switches_child_by_following_the_link(page_without_js: Page, live_portal: str, hugo) -> None:
+def test_parent_switches_child_by_following_the_link(page_without_js: Page, login_page, live_portal: str, hugo) -> None:
     page = page_without_js
-    log_in(page, "demo.parent")
+    login_page(page, "demo.parent")
     children_switcher(page).get_by_role("link", name=hugo.full_name).click()
     expect(page).to_have_url(live_portal + hugo.home)
     expect_home_of(page, hugo, "2NDE1", LYCEE, LYCEE_SERVICES)
 
 
-def test_parent_logs_out_without_javascript(page_without_js: Page, live_portal: str, lea) -> None:
+def test_parent_logs_out_without_javascript(page_without_js: Page, login_page, live_portal: str, lea) -> None:
     page = page_without_js
-    log_in(page, "demo.parent")
+    login_page(page, "demo.parent")
     expect(page).to_have_url(live_portal + lea.home)
     account_menu(page).get_by_role("button", name="se déconnecter").click()
     expect(page).to_have_url(live_portal + "/connexion?deconnecte=1")
