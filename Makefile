@@ -9,7 +9,7 @@ PORT ?= 8000
 TELESERVICES_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve migrate test test-sqlite test-postgres chromium example-plugin benchmark clean
+.PHONY: install demo serve migrate test test-sqlite test-postgres chromium example-plugin screenshots benchmark clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -55,6 +55,10 @@ test-sqlite:
 test-postgres:
 	@echo "== Tests sur PostgreSQL ($(TELESERVICES_TEST_DATABASE_URL)) =="
 	TELESERVICES_TEST_DATABASE_URL=$(TELESERVICES_TEST_DATABASE_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Refresh the README's screenshots (docs/screenshots/) from the end-to-end run.
+screenshots: install chromium example-plugin
+	TELESERVICES_SCREENSHOTS_DIR=docs/screenshots env -u TELESERVICES_TEST_DATABASE_URL $(BIN)/pytest tests/e2e/test_e2e_captures.py -q
 
 benchmark: install
 	$(BIN)/python benchmarks/home_page.py

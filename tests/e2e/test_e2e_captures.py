@@ -1,7 +1,12 @@
-"""Screenshots of the login page and the demo parent's home, for docs/screenshots/."""
+"""Screenshots of the login page and the demo parent's home at 360 px and 1280 px.
+
+Written to test-results/screenshots/ (ignored by git) so that a test run leaves the tree clean;
+`make screenshots` writes them to docs/screenshots/, which the README shows.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +14,8 @@ from playwright.sync_api import Page, expect
 
 from e2e_portail import PASSWORD, pupil_header
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(os.environ.get("TELESERVICES_SCREENSHOTS_DIR", ROOT / "test-results" / "screenshots"))
 SIZES = {"360": {"width": 360, "height": 740}, "1280": {"width": 1280, "height": 800}}
 
 
