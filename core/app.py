@@ -91,7 +91,8 @@ def static_routers(settings: Settings, plugins: Plugins) -> list[Router]:
 def error_page(request: Request, exc: Exception) -> Response:
     """French error pages; an anonymous visitor is sent to the login page instead."""
     if isinstance(exc, NotAuthorizedException):
-        target = f"/connexion?suivant={quote(request.url.path)}"
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        target = f"/connexion?suivant={quote(here, safe='/')}"
         if request.headers.get("hx-request") == "true":
             return Response(b"", status_code=200, headers={"HX-Redirect": target})
         return Redirect(target)

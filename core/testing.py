@@ -47,11 +47,15 @@ async def _empty_postgres(url: str) -> None:
         await connection.close()
 
 
-def run(coroutine: Any) -> Any:
-    """Run a coroutine to completion from synchronous test code, even where an event loop is
-    already running in this thread (Playwright's sync API runs one)."""
+def run(awaitable: Any) -> Any:
+    """Await a coroutine or a Piccolo query from synchronous test code, even where an event
+    loop is already running in this thread (Playwright's sync API runs one)."""
+
+    async def wait() -> Any:
+        return await awaitable
+
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+        return pool.submit(asyncio.run, wait()).result()
 
 
 def _prepare_postgres(url: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
@@ -21,8 +22,18 @@ LOGIN_FAILED = "Identifiant ou mot de passe incorrect."
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path of this site: never an open redirect to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path of this site: never an open redirect to another host.
+
+    Browsers drop tabs and newlines from URLs ("/\t/evil" becomes "//evil"), so any blank or
+    control character makes the target unsafe too.
+    """
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target)
+    ):
         return target
     return "/"
 
@@ -30,7 +41,7 @@ def safe_next(target: str | None) -> str:
 def navigate(request: Request, url: str) -> Response:
     """After a POST: a 303, or for htmx a full navigation (the new page needs new headers)."""
     if request.headers.get("hx-request") == "true":
-        return Response(b"", status_code=200, headers={"HX-Redirect": url})
+        return Response(b"", status_code=200, headers={"HX-Redirect": quote(url, safe="/?&=%#:")})
     return Redirect(url, status_code=303)
 
 
