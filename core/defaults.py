@@ -13,6 +13,7 @@ def menu_items(viewer: Viewer) -> list[MenuItem]:
 
 @hookimpl
 def static_dirs() -> dict[str, str]:
+    # The core's hooks live in a module, not a package: its folder is named explicitly.
     return {"core": str(plugin_folder(__file__, "static"))}
 
 

@@ -44,7 +44,8 @@ def menu_items(viewer: Viewer) -> list[MenuItem]:
 
 @hookspec
 def template_dirs() -> list[str]:
-    """Folders of Jinja templates this plugin ships.
+    """Folders of Jinja templates this plugin ships, besides its package's ``templates/``
+    folder, which is found without this hook.
 
     Called once at start-up. Templates resolve theme, then plugins, then core; a plugin should
     keep its templates in a sub-folder named after its service key. Any template is also
@@ -56,7 +57,8 @@ def template_dirs() -> list[str]:
 def static_dirs() -> dict[str, str]:
     """Static folders, as ``{name: path}``, served under ``/static/<name>/``.
 
-    Called once at start-up; a name used twice makes start-up fail.
+    A plugin package's own ``static/`` folder is served under ``/static/<plugin name>/``
+    without this hook. Called once at start-up; a name used twice makes start-up fail.
     """
 
 

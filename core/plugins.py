@@ -137,9 +137,23 @@ def _collect_services(plugins: Plugins) -> None:
     plugins.services = dict(sorted(plugins.services.items(), key=lambda kv: (kv[1].order, kv[0])))
 
 
+def _package_folder(plugin: object) -> Path | None:
+    """The folder of a plugin that is a package (its ``__init__.py``), if it is one."""
+    file = getattr(plugin, "__file__", None)
+    return Path(file).resolve().parent if file and file.endswith("__init__.py") else None
+
+
 def _collect_folders(plugins: Plugins) -> None:
+    """A package's own ``templates/`` and ``static/`` folders are picked up as Datasette does
+    (static under ``/static/<plugin name>/``); the hooks add any others."""
+    for name, plugin in plugins.pm.list_name_plugin():
+        folder = _package_folder(plugin)
+        if folder and (folder / "templates").is_dir():
+            plugins.template_dirs[name] = [folder / "templates"]
+        if folder and (folder / "static").is_dir():
+            plugins.static_dirs[name] = folder / "static"
     for name, dirs in plugins.results("template_dirs"):
-        plugins.template_dirs[name] = [Path(d) for d in dirs or []]
+        plugins.template_dirs.setdefault(name, []).extend(Path(d) for d in dirs or [])
     for name, dirs in plugins.results("static_dirs"):
         for static_name, path in (dirs or {}).items():
             if static_name in plugins.static_dirs:

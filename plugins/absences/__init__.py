@@ -1,6 +1,6 @@
 """Les absences: guide section 3.5."""
 
-from teleservices.core.api import ServiceSpec, UserType, hookimpl, plugin_folder
+from teleservices.core.api import ServiceSpec, UserType, hookimpl
 
 SERVICE = ServiceSpec(
     key="absences",
@@ -18,7 +18,3 @@ SERVICE = ServiceSpec(
 def services() -> list[ServiceSpec]:
     return [SERVICE]
 
-
-@hookimpl
-def static_dirs() -> dict[str, str]:
-    return {"absences": str(plugin_folder(__file__, "static"))}

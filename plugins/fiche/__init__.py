@@ -1,6 +1,6 @@
 """La fiche de renseignements: guide section 3.3."""
 
-from teleservices.core.api import ServiceSpec, UserType, hookimpl, plugin_folder
+from teleservices.core.api import ServiceSpec, UserType, hookimpl
 
 SERVICE = ServiceSpec(
     key="fiche",
@@ -18,7 +18,3 @@ SERVICE = ServiceSpec(
 def services() -> list[ServiceSpec]:
     return [SERVICE]
 
-
-@hookimpl
-def static_dirs() -> dict[str, str]:
-    return {"fiche": str(plugin_folder(__file__, "static"))}

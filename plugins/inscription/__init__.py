@@ -1,6 +1,6 @@
 """L'inscription pour l'entrée au lycée: guide section 3.2, for parents only."""
 
-from teleservices.core.api import ServiceSpec, UserType, hookimpl, plugin_folder
+from teleservices.core.api import ServiceSpec, UserType, hookimpl
 
 SERVICE = ServiceSpec(
     key="inscription",
@@ -18,7 +18,3 @@ SERVICE = ServiceSpec(
 def services() -> list[ServiceSpec]:
     return [SERVICE]
 
-
-@hookimpl
-def static_dirs() -> dict[str, str]:
-    return {"inscription": str(plugin_folder(__file__, "static"))}

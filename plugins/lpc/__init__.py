@@ -1,6 +1,6 @@
 """Le livret personnel de compétences: guide section 3.6."""
 
-from teleservices.core.api import ServiceSpec, UserType, hookimpl, plugin_folder
+from teleservices.core.api import ServiceSpec, UserType, hookimpl
 
 SERVICE = ServiceSpec(
     key="lpc",
@@ -18,7 +18,3 @@ SERVICE = ServiceSpec(
 def services() -> list[ServiceSpec]:
     return [SERVICE]
 
-
-@hookimpl
-def static_dirs() -> dict[str, str]:
-    return {"lpc": str(plugin_folder(__file__, "static"))}

@@ -1,6 +1,6 @@
 """Les notes: the grades service of guide section 3.4."""
 
-from teleservices.core.api import ServiceSpec, UserType, hookimpl, plugin_folder
+from teleservices.core.api import ServiceSpec, UserType, hookimpl
 
 SERVICE = ServiceSpec(
     key="notes",
@@ -18,7 +18,3 @@ SERVICE = ServiceSpec(
 def services() -> list[ServiceSpec]:
     return [SERVICE]
 
-
-@hookimpl
-def static_dirs() -> dict[str, str]:
-    return {"notes": str(plugin_folder(__file__, "static"))}

@@ -6,7 +6,7 @@ and registers through the ``teleservices`` entry-point group.
 
 from litestar import Request, Response, get
 
-from teleservices.core.api import CurrentChild, DemoContext, ServiceSpec, hookimpl, plugin_folder, render
+from teleservices.core.api import CurrentChild, DemoContext, ServiceSpec, hookimpl, render
 from teleservices_ent_exemple.tables import EntExempleLien
 
 
@@ -22,11 +22,6 @@ async def liens(request: Request, child: CurrentChild) -> Response:
 def services() -> list[ServiceSpec]:
     return [ServiceSpec(key="ent_exemple", label="ENT de l'académie", order=90, routes=[liens],
                         description="Les liens de l'espace numérique de travail de l'établissement.")]
-
-
-@hookimpl
-def template_dirs() -> list[str]:
-    return [str(plugin_folder(__file__, "templates"))]
 
 
 @hookimpl
