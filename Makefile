@@ -25,6 +25,7 @@ node_modules/.installed: package.json package-lock.json
 migrate: install
 	$(BIN)/teleservices migrate
 
+demo: export TELESERVICES_DEV_MAILBOX = 1
 demo: migrate
 	$(BIN)/teleservices demo
 	$(BIN)/teleservices serve --host $(HOST) --port $(PORT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,12 @@ from piccolo.engine.postgres import PostgresEngine
 
 from teleservices.core.api import Child
 from teleservices.core.db import bind, engine_from_url
-from teleservices.core.guards import service_guard
+from teleservices.core.guards import FirstConnectionRequired, service_guard
+from teleservices.core.identity.mail import sender_loop
+from teleservices.core.identity.routes import identity_routes
 from teleservices.core.middleware import SessionMiddleware
 from teleservices.core.plugins import Plugins, all_tables, load_plugins
-from teleservices.core.rendering import THEMES, make_environment, render
+from teleservices.core.rendering import THEMES, make_environment, navigate, render
 from teleservices.core.settings import Settings
 from teleservices.core.views import CORE_ROUTES
 
@@ -90,12 +93,11 @@ def static_routers(settings: Settings, plugins: Plugins) -> list[Router]:
 
 def error_page(request: Request, exc: Exception) -> Response:
     """French error pages; an anonymous visitor is sent to the login page instead."""
+    if isinstance(exc, FirstConnectionRequired):
+        return navigate(request, "/premiere-connexion")
     if isinstance(exc, NotAuthorizedException):
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        target = f"/connexion?suivant={quote(here, safe='/')}"
-        if request.headers.get("hx-request") == "true":
-            return Response(b"", status_code=200, headers={"HX-Redirect": target})
-        return Redirect(target)
+        return navigate(request, f"/connexion?suivant={quote(here, safe='/')}")
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if status == 500:
         log.exception("Erreur interne sur %s", request.url.path, exc_info=exc)
@@ -112,6 +114,7 @@ class TeleservicesInit(InitPluginProtocol):
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         app_config.route_handlers.extend(CORE_ROUTES)
+        app_config.route_handlers.extend(identity_routes(self.settings))
         app_config.route_handlers.extend(service_routers(self.plugins))
         app_config.route_handlers.extend(static_routers(self.settings, self.plugins))
         app_config.middleware.append(SessionMiddleware(self.settings))
@@ -144,12 +147,33 @@ def connection_pool(engine: Engine, size: int) -> tuple[list, list]:
     return [start], [stop]
 
 
+def mail_sender(settings: Settings) -> tuple[list, list]:
+    """Startup and shutdown hooks running the outbox sender with the server, if SMTP is set."""
+    if not settings.smtp_url:
+        return [], []
+    # One sender per event loop: the same app may run in several loops at once (test clients).
+    tasks: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
+
+    async def start() -> None:
+        tasks[asyncio.get_running_loop()] = asyncio.create_task(sender_loop(settings, settings.mail_interval))
+
+    async def stop() -> None:
+        task = tasks.pop(asyncio.get_running_loop(), None)
+        if task:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    return [start], [stop]
+
+
 def create_app(settings: Settings | None = None, extra_plugins: dict[str, Any] | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     plugins = load_plugins(settings, extra_plugins)
     engine = engine_from_url(settings.database_url)
     bind(engine, all_tables(plugins))
-    on_startup, on_shutdown = connection_pool(engine, settings.db_pool_max)
+    pool_start, pool_stop = connection_pool(engine, settings.db_pool_max)
+    mail_start, mail_stop = mail_sender(settings)
+    on_startup, on_shutdown = pool_start + mail_start, mail_stop + pool_stop
     return Litestar(
         plugins=[TeleservicesInit(settings, plugins)], debug=settings.debug,
         on_startup=on_startup, on_shutdown=on_shutdown,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from piccolo.table import Table
 
+from teleservices.core import clock
 from teleservices.core.api import DemoContext
 from teleservices.core.plugins import Plugins
 from teleservices.core.security import hash_password
@@ -194,9 +195,11 @@ class DemoBuilder:
 
     async def _account(self, persona: Persona, responsable: Responsable | None = None,
                        etablissement: int | None = None, mel: str = "") -> Compte:
+        active = persona.etat == "actif"
         return await _save(Compte(
             identifiant=persona.identifiant, mot_de_passe=hash_password(persona.password),
-            type=persona.type, etat=persona.etat, mel=mel,
+            type=persona.type, etat=persona.etat, mel=mel, mel_verifie=active and bool(mel),
+            active_le=clock.now() if active else None,
             responsable=responsable.id if responsable else None, etablissement=etablissement,
         ))
 
@@ -221,8 +224,9 @@ class DemoBuilder:
         tom = await self._eleve("college", self._division("college", "3E"), "MOREAU", ("Tom",), "1")
         mme_moreau = await self._responsable("MME", "MOREAU", "Julie", mel="julie.moreau@example.org")
         lien_tom = await self._link(tom, mme_moreau, 1, "10")
+        # Her e-mail is in SIECLE (pre-filled at first connection), not yet on the account.
         provisoire = await self._account(Persona("demo.provisoire", PROVISIONAL_PASSWORD, "parent", "provisoire"),
-                                         mme_moreau, mel=mme_moreau.mel)
+                                         mme_moreau)
         await CompteEleve.insert(
             CompteEleve(compte=parent.id, eleve=lea.id, responsable_eleve=lien_lea_mere.id),
             CompteEleve(compte=parent.id, eleve=hugo.id, responsable_eleve=lien_hugo_mere.id),

@@ -15,15 +15,37 @@ from teleservices.core.api import Child, UserType, Viewer
 from teleservices.core.family import children_of, opened_services, refusal
 
 
-def viewer_of(connection: ASGIConnection) -> Viewer:
+class FirstConnectionRequired(NotAuthorizedException):
+    """The account still has its provisional password, or waits for its e-mail confirmation:
+    nothing but the first-connection pages is reachable (guide 2.2)."""
+
+
+PENDING_STATES = {"provisoire", "en_attente"}
+
+
+def session_viewer(connection: ASGIConnection) -> Viewer:
+    """The logged-in account, whatever its state."""
     viewer = connection.scope.get("user")
     if viewer is None:
         raise NotAuthorizedException("Connexion requise.")
     return viewer
 
 
+def viewer_of(connection: ASGIConnection) -> Viewer:
+    """The logged-in account, once its first connection is complete."""
+    viewer = session_viewer(connection)
+    if viewer.etat in PENDING_STATES:
+        raise FirstConnectionRequired("Première connexion à terminer.")
+    return viewer
+
+
 async def login_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     viewer_of(connection)
+
+
+async def session_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """For the first-connection pages and logout: logged in, in any state."""
+    session_viewer(connection)
 
 
 async def staff_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:

@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from functools import lru_cache
+from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, nodes, select_autoescape
 from litestar import Request, Response
 from litestar.enums import MediaType
+from litestar.response import Redirect
 
 from teleservices.core.api import MenuItem, Viewer
 from teleservices.core.plugins import Plugins
@@ -38,7 +40,8 @@ def make_environment(theme: str, plugins: Plugins) -> Environment:
     originals = PrefixLoader({**plugin_loaders, "core": core_loader, "theme": FileSystemLoader(theme_dir)})
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(theme_dir), *plugin_loaders.values(), core_loader, originals]),
-        autoescape=select_autoescape(default=True, default_for_string=True),
+        # Plain-text mail templates (.txt) are not HTML: no escaping there.
+        autoescape=select_autoescape(disabled_extensions=("txt",), default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -79,6 +82,14 @@ def is_fragment_request(request: Request) -> bool:
         and headers.get("hx-boosted") != "true"
         and headers.get("hx-history-restore-request") != "true"
     )
+
+
+def navigate(request: Request, url: str) -> Response:
+    """Go to ``url``: a 303, or for htmx a full navigation (``HX-Redirect``), because the next
+    page may need new headers (a new CSRF token after login)."""
+    if request.headers.get("hx-request") == "true":
+        return Response(b"", status_code=200, headers={"HX-Redirect": quote(url, safe="/?&=%#:")})
+    return Redirect(url, status_code=302 if request.method == "GET" else 303)
 
 
 def menu_for(plugins: Plugins, viewer: Viewer | None) -> list[MenuItem]:

@@ -32,6 +32,11 @@ async def close_session(token: str) -> None:
     await Session.delete().where(Session.token_hash == token_hash(token))
 
 
+async def close_all_sessions(compte_id: int) -> None:
+    """End every session of an account (password changed, account merged away or disabled)."""
+    await Session.delete().where(Session.compte == compte_id)
+
+
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 

@@ -39,6 +39,10 @@ class Settings:
     session_max_hours: int = 12
     debug: bool = False
     db_pool_max: int = 0  # PostgreSQL connections kept open per worker; 0: one per query
+    smtp_url: str = ""  # smtp://user:password@host:587 (STARTTLS), smtps://host:465; "" keeps mails
+    mail_from: str = "Administrateur des services en ligne <administrateur-teleservices@localhost>"
+    dev_mailbox: bool = False  # /dev/courriels shows the outbox: for the demo, never in production
+    mail_interval: float = 5.0  # seconds between two passes of the server's mail sender
 
     @property
     def secure_cookies(self) -> bool:
@@ -66,4 +70,8 @@ class Settings:
             session_max_hours=int(get("SESSION_MAX_HOURS", "12")),
             debug=_flag(get("DEBUG", "0")),
             db_pool_max=int(get("DB_POOL_MAX", "10")),
+            smtp_url=get("SMTP_URL"),
+            mail_from=get("MAIL_FROM", cls.mail_from),
+            dev_mailbox=_flag(get("DEV_MAILBOX", "0")),
+            mail_interval=float(get("MAIL_INTERVAL", "5")),
         )

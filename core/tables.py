@@ -14,6 +14,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Text,
     Timestamptz,
     Varchar,
 )
@@ -145,12 +146,19 @@ class Compte(Table):
     identifiant = Varchar(length=80, unique=True)
     mot_de_passe = Varchar(length=200)  # argon2id hash
     type = Varchar(length=10)  # "parent" | "eleve" | "personnel"
-    etat = Varchar(length=12, default="actif")  # "provisoire" | "actif" | "desactive"
+    # "provisoire": created by the school, provisional password (guide 2.2);
+    # "en_attente": first connection done, e-mail link not clicked yet (parents);
+    # "actif"; "desactive": made unusable by the school (refusal coupon, guide 1.2).
+    etat = Varchar(length=12, default="actif")
     mel = Varchar(length=120, default="")
+    mel_verifie = Boolean(default=False)
     # A staff account belongs to one establishment.
     etablissement = ForeignKey(Etablissement, on_delete=OnDelete.cascade, null=True)
     responsable = ForeignKey(Responsable, on_delete=OnDelete.set_null, null=True)
     cree_le = Timestamptz(default=TimestamptzNow())
+    # Since when the account waits for its e-mail confirmation: purged after 3 months.
+    attente_depuis = Timestamptz(null=True, default=None)
+    active_le = Timestamptz(null=True, default=None)
 
 
 class CompteEleve(Table):
@@ -179,6 +187,47 @@ class Session(Table):
     vu_le = Timestamptz(default=TimestamptzNow())
 
 
+class Jeton(Table):
+    """A single-use token sent by e-mail (activation, password reset, new address).
+
+    Only its hash is stored. ``empreinte`` fingerprints the account's password and e-mail when
+    the token was made: a token whose account changed either since is dead.
+    """
+
+    compte = ForeignKey(Compte, on_delete=OnDelete.cascade, index=True)
+    objet = Varchar(length=20)  # "activation" | "reinitialisation" | "mel"
+    token_hash = Varchar(length=64, unique=True)
+    mel = Varchar(length=120, default="")  # the address to confirm, for "activation" and "mel"
+    empreinte = Varchar(length=64)
+    cree_le = Timestamptz(default=TimestamptzNow())
+    expire_le = Timestamptz()
+    utilise_le = Timestamptz(null=True, default=None)
+
+
+class Courriel(Table):
+    """The outbox: a mail is written here in the transaction that causes it, sent later."""
+
+    destinataire = Varchar(length=120)
+    sujet = Varchar(length=200)
+    corps = Text()
+    cree_le = Timestamptz(default=TimestamptzNow())
+    envoye_le = Timestamptz(null=True, default=None)
+    tentatives = Integer(default=0)
+    prochain_essai = Timestamptz(default=TimestamptzNow())
+    erreur = Text(default="")
+    # A sender claims a mail before sending it, so that two senders never send it twice.
+    verrou = Varchar(length=32, default="")
+    verrou_jusqua = Timestamptz(null=True, default=None)
+
+
+class Tentative(Table):
+    """Failed password checks per key (an identifier, a client address): growing delays."""
+
+    cle = Varchar(length=200, unique=True)
+    echecs = Integer(default=0)
+    dernier_echec = Timestamptz(default=TimestamptzNow())
+
+
 CORE_TABLES: list[type[Table]] = [
     Etablissement,
     Periode,
@@ -193,4 +242,7 @@ CORE_TABLES: list[type[Table]] = [
     CompteEleve,
     ServiceActivation,
     Session,
+    Jeton,
+    Courriel,
+    Tentative,
 ]

@@ -10,6 +10,8 @@ Fixtures:
   ``login(client, identifiant, password)``: logs a client in.
 - ``live_portal``: the portal served by uvicorn on a free port of 127.0.0.1, for browsers.
   ``base_url`` points Playwright's ``page.goto("/")`` at it.
+- ``mail_sink``: a real SMTP server (aiosmtpd) on 127.0.0.1 that the test portal sends to:
+  ``mail_sink.wait_for("x@example.org", "Sujet")``, ``mail_sink.links(message)``.
 - ``browser_type_launch_args``: Debian's Chromium (``/usr/bin/chromium``), since
   ``playwright install`` cannot download a browser on our machines.
 """
@@ -24,6 +26,9 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as email_policy
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -68,8 +73,68 @@ def _prepare_postgres(url: str) -> None:
         pytest.skip(message)
 
 
+class MailSink:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self._lock:
+            self.messages.append(message_from_bytes(envelope.content, policy=email_policy))
+        return "250 Message accepted for delivery"
+
+    def received(self, to: str | None = None, subject: str = "") -> list[EmailMessage]:
+        with self._lock:
+            return [
+                m for m in self.messages
+                if (to is None or to in m["To"]) and subject in m["Subject"]
+            ]
+
+    def wait_for(self, to: str, subject: str = "", timeout: float = 15) -> EmailMessage:
+        """The latest mail to ``to`` whose subject contains ``subject``, waiting for it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.received(to, subject)
+            if found:
+                return found[-1]
+            time.sleep(0.05)
+        raise AssertionError(f"aucun courriel « {subject} » pour {to} (reçus : {[m['Subject'] for m in self.messages]})")
+
+    @staticmethod
+    def body(message: EmailMessage) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    def links(self, message: EmailMessage) -> list[str]:
+        return re.findall(r"https?://\S+", self.body(message))
+
+    def clear(self) -> None:
+        with self._lock:
+            self.messages.clear()
+
+
 @pytest.fixture(scope="session")
-def portal_settings(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def mail_sink() -> Iterator[MailSink]:
+    """The SMTP server the test portal sends its mails to (``mail_sink.wait_for(to, subject)``)."""
+    from aiosmtpd.controller import Controller
+
+    sink = MailSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    sink.port = controller.port
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def portal_port() -> int:
+    """The port the live portal will use, chosen first so that mailed links point at it."""
+    return _free_port()
+
+
+@pytest.fixture(scope="session")
+def portal_settings(tmp_path_factory: pytest.TempPathFactory, mail_sink: MailSink, portal_port: int) -> Any:
     """Settings of a fresh portal database, migrated and filled with the demo data."""
     from teleservices.core.settings import Settings
 
@@ -80,7 +145,11 @@ def portal_settings(tmp_path_factory: pytest.TempPathFactory) -> Any:
     # Piccolo's migration commands read the database from the environment (piccolo_conf).
     os.environ["TELESERVICES_DATABASE_URL"] = url
     os.environ["TELESERVICES_VAR_DIR"] = str(var_dir)
-    settings = Settings(database_url=url, secret_key="clé-de-test", var_dir=var_dir)
+    settings = Settings(
+        database_url=url, secret_key="clé-de-test", var_dir=var_dir,
+        base_url=f"http://127.0.0.1:{portal_port}",
+        smtp_url=f"smtp://127.0.0.1:{mail_sink.port}", mail_interval=0.2,
+    )
 
     from teleservices.core.db import bind, engine_from_url, migrate
     from teleservices.core.demo import load_demo
@@ -139,11 +208,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_portal(portal_app: Any) -> Iterator[str]:
-    """The portal served on a free port of 127.0.0.1 for the whole session."""
+def live_portal(portal_app: Any, portal_port: int) -> Iterator[str]:
+    """The portal served on 127.0.0.1 for the whole session (``portal_settings.base_url``)."""
     import uvicorn
 
-    port = _free_port()
+    port = portal_port
     server = uvicorn.Server(uvicorn.Config(portal_app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
 
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
@@ -12,7 +11,7 @@ from teleservices.core import sessions
 from teleservices.core.api import UserType
 from teleservices.core.family import children_of, opened_services, visible_services
 from teleservices.core.guards import family_guard, login_required, viewer_of
-from teleservices.core.rendering import render
+from teleservices.core.rendering import navigate, render
 from teleservices.core.security import check_password, hash_password, needs_rehash
 from teleservices.core.tables import Compte, Etablissement
 
@@ -36,13 +35,6 @@ def safe_next(target: str | None) -> str:
     ):
         return target
     return "/"
-
-
-def navigate(request: Request, url: str) -> Response:
-    """After a POST: a 303, or for htmx a full navigation (the new page needs new headers)."""
-    if request.headers.get("hx-request") == "true":
-        return Response(b"", status_code=200, headers={"HX-Redirect": quote(url, safe="/?&=%#:")})
-    return Redirect(url, status_code=303)
 
 
 @get("/connexion", name="connexion")

@@ -1,0 +1,15 @@
+"""The identity pages, composed for the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from teleservices.core.identity import dev_mailbox
+from teleservices.core.settings import Settings
+
+
+def identity_routes(settings: Settings) -> list[Any]:
+    routes: list[Any] = []
+    if settings.dev_mailbox:
+        routes.extend(dev_mailbox.ROUTES)
+    return routes
