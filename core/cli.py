@@ -52,6 +52,29 @@ def demo() -> None:
     click.echo("Données de démonstration créées." if created else "Données de démonstration déjà présentes.")
 
 
+@main.group()
+def accounts() -> None:
+    """Internet accounts: creation by the school, letters, purge of unactivated accounts."""
+
+
+@main.group()
+def mail() -> None:
+    """The outbox of mails."""
+
+
+@mail.command("send")
+def mail_send() -> None:
+    """Send the mails that are due (for a timer, when the server does not run the sender)."""
+    from teleservices.core.identity.mail import send_due
+
+    settings = Settings.from_env()
+    _portal(settings)
+    if not settings.smtp_url:
+        raise click.ClickException("TELESERVICES_SMTP_URL n'est pas défini : aucun courriel ne peut partir.")
+    sent = asyncio.run(send_due(settings, limit=10_000))
+    click.echo(f"{sent} courriel(s) envoyé(s).")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
