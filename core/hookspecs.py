@@ -80,3 +80,13 @@ def demo_data(context: DemoContext) -> Any:
     Must be idempotent: ``teleservices demo`` may run twice on the same database. May be a
     coroutine function.
     """
+
+
+@hookspec
+def accounts_merged(kept: int, merged: int) -> Any:
+    """A parent merged the account ``merged`` into the account ``kept`` (guide 2.2.1).
+
+    Called inside the merge's transaction, after the children moved to ``kept`` and before
+    ``merged`` is deleted: move here any row the plugin keeps per account. Raising aborts the
+    whole merge, which then leaves both accounts as they were. May be a coroutine function.
+    """

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from litestar import Request, Response
+
 from teleservices.core import clock
 from teleservices.core.api import UserType, Viewer
 from teleservices.core.security import new_token, token_hash
+from teleservices.core.rendering import navigate
 from teleservices.core.settings import Settings
 from teleservices.core.tables import Session
 
@@ -30,6 +33,23 @@ async def open_session(compte_id: int, replacing: str | None = None) -> str:
 
 async def close_session(token: str) -> None:
     await Session.delete().where(Session.token_hash == token_hash(token))
+
+
+async def sign_in(request: Request, compte_id: int, target: str) -> Response:
+    """Open a new session for this account in this browser (never reusing the current token),
+    end the browser's previous one, and go to ``target``. Used at login, after a merge, a
+    password change and a first connection."""
+    token = await open_session(compte_id, replacing=request.scope["state"].get("session_token"))
+    response = navigate(request, target)
+    response.set_cookie(
+        key=SESSION_COOKIE, value=token, path="/", httponly=True, samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+    )
+    return response
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "inconnu"
 
 
 async def close_all_sessions(compte_id: int) -> None:

@@ -113,18 +113,31 @@ class MailSink:
         with self._lock:
             self.messages.clear()
 
+    def start(self, port: int = 0) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=port or self.port)
+        self.controller.start()
+        self.port = self.controller.port
+        self.up = True
+
+    def go_down(self) -> None:
+        """An SMTP outage: connections are refused until ``come_back()``."""
+        self.controller.stop()
+        self.up = False
+
+    def come_back(self) -> None:
+        self.start(self.port)
+
 
 @pytest.fixture(scope="session")
 def mail_sink() -> Iterator[MailSink]:
     """The SMTP server the test portal sends its mails to (``mail_sink.wait_for(to, subject)``)."""
-    from aiosmtpd.controller import Controller
-
     sink = MailSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    sink.port = controller.port
+    sink.start(_free_port())
     yield sink
-    controller.stop()
+    if sink.up:
+        sink.controller.stop()
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,10 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
 from teleservices.core import sessions
+from teleservices.core.identity import throttle
 from teleservices.core.api import UserType
 from teleservices.core.family import children_of, opened_services, visible_services
-from teleservices.core.guards import family_guard, login_required, viewer_of
+from teleservices.core.guards import family_guard, login_required, session_required, viewer_of
 from teleservices.core.rendering import navigate, render
 from teleservices.core.security import check_password, hash_password, needs_rehash
 from teleservices.core.tables import Compte, Etablissement
@@ -51,31 +52,32 @@ async def login(request: Request) -> Response:
     identifiant = (form.get("identifiant") or "").strip().lower()
     password = form.get("mot_de_passe") or ""
     suivant = safe_next(form.get("suivant"))
+    client = sessions.client_address(request)
+
+    def refused(message: str) -> Response:
+        return render(request, "connexion.html", {"suivant": suivant, "identifiant": identifiant, "erreur": message})
+
+    wait = await throttle.seconds_to_wait(identifiant, client)
+    if wait:
+        log.info("connexion différée (%d s) pour un client trop insistant", wait)
+        return refused(throttle.wait_message(wait))
     compte = await Compte.select(Compte.id, Compte.mot_de_passe, Compte.etat).where(
         Compte.identifiant == identifiant
     ).first()
     # The hash is checked even for an unknown or disabled account: same answer, same time.
     ok = check_password(compte["mot_de_passe"] if compte else None, password)
     if not ok or compte is None or compte["etat"] == "desactive":
+        await throttle.failed(identifiant, client)
         log.info("connexion refusée pour un identifiant (%d caractères)", len(identifiant))
-        return render(
-            request, "connexion.html",
-            {"suivant": suivant, "identifiant": identifiant, "erreur": LOGIN_FAILED},
-            status_code=200,
-        )
+        return refused(LOGIN_FAILED)
+    await throttle.succeeded(identifiant, client)
     if needs_rehash(compte["mot_de_passe"]):
         await Compte.update({Compte.mot_de_passe: hash_password(password)}).where(Compte.id == compte["id"])
-    token = await sessions.open_session(compte["id"], replacing=request.scope["state"].get("session_token"))
     log.info("connexion réussie : compte %s", compte["id"])
-    response = navigate(request, suivant)
-    response.set_cookie(
-        key=sessions.SESSION_COOKIE, value=token, path="/", httponly=True, samesite="lax",
-        secure=request.app.state.settings.secure_cookies,
-    )
-    return response
+    return await sessions.sign_in(request, compte["id"], suivant)
 
 
-@post("/deconnexion", guards=[login_required])
+@post("/deconnexion", guards=[session_required])
 async def logout(request: Request) -> Response:
     token = request.scope["state"].get("session_token")
     if token:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from teleservices.core.identity import dev_mailbox
+from teleservices.core.identity import dev_mailbox, merge
 from teleservices.core.settings import Settings
 
 
 def identity_routes(settings: Settings) -> list[Any]:
     routes: list[Any] = []
+    routes.extend(merge.ROUTES)
     if settings.dev_mailbox:
         routes.extend(dev_mailbox.ROUTES)
     return routes

@@ -23,6 +23,10 @@ def keys(identifiant: str, client: str) -> dict[str, str]:
     return {"id": f"id:{identifiant}", "ip": f"ip:{client}", "pair": f"pair:{identifiant}|{client}"}
 
 
+def wait_message(seconds: int) -> str:
+    return f"Trop de tentatives. Réessayez dans {seconds} seconde{'s' if seconds > 1 else ''}."
+
+
 def delay(failures: int, cap: int) -> int:
     """Seconds to wait after ``failures`` failures: none for the first three, then 1, 2, 4...
     up to the cap."""

@@ -1,0 +1,72 @@
+"""The outbox across an SMTP outage: nothing lost, nothing sent twice."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+
+from teleservices.core import clock
+from teleservices.core.identity import mail
+from teleservices.core.tables import Courriel
+from teleservices.core.testing import run
+
+
+@pytest.fixture
+def outage(mail_sink):
+    """The SMTP server is down until ``restore()``; it is always back after the test."""
+    mail_sink.go_down()
+    yield mail_sink.come_back
+    if not mail_sink.up:
+        mail_sink.come_back()
+
+
+def unsent(to: str) -> list[dict]:
+    return run(Courriel.select().where((Courriel.destinataire == to) & Courriel.envoye_le.is_null()))
+
+
+def test_an_smtp_outage_loses_nothing_and_sends_nothing_twice(portal_settings, mail_sink, outage, monkeypatch):
+    to = "panne.smtp@example.org"
+    run(mail.queue(to, "Message des services en ligne - Essai", "Bonjour,\nun essai.\n"))
+
+    run(mail.send_due(portal_settings))  # server down: the attempt fails, the mail waits
+    [waiting] = unsent(to)
+    assert waiting["tentatives"] >= 1
+    assert waiting["prochain_essai"] > clock.now(), "retried later, with a delay"
+    assert mail_sink.received(to) == []
+
+    outage()  # the server is back
+    later = clock.now() + dt.timedelta(hours=2)  # past the longest backoff
+    monkeypatch.setattr(clock, "now", lambda: later)
+    run(mail.send_due(portal_settings))
+    mail_sink.wait_for(to, "Essai")
+    run(mail.send_due(portal_settings))  # another pass, by us or by the server's own sender
+    assert len(mail_sink.received(to)) == 1
+    assert unsent(to) == []
+
+
+def test_two_senders_at_once_deliver_a_mail_once(portal_settings, mail_sink):
+    to = "deux.expediteurs@example.org"
+    run(mail.queue(to, "Message des services en ligne - Concurrence", "Bonjour.\n"))
+
+    async def both() -> None:
+        await asyncio.gather(mail.send_due(portal_settings), mail.send_due(portal_settings))
+
+    run(both())
+    mail_sink.wait_for(to, "Concurrence")
+    assert len(mail_sink.received(to)) == 1
+
+
+def test_backoff_grows_and_is_capped():
+    assert [mail.backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
+    assert mail.backoff(30) == dt.timedelta(hours=1)
+
+
+def test_smtp_url_options():
+    assert mail.smtp_options("smtps://user%40x:p%3Ass@mail.example.org:465") == {
+        "hostname": "mail.example.org", "port": 465, "timeout": 30, "use_tls": True,
+        "username": "user@x", "password": "p:ss",
+    }
+    with pytest.raises(ValueError):
+        mail.smtp_options("http://mail.example.org")
