@@ -33,11 +33,12 @@ demo: migrate
 serve: migrate
 	$(BIN)/teleservices serve --host $(HOST) --port $(PORT)
 
-# Debian's Chromium for the end-to-end tests (Playwright cannot download its own browser here).
+# Debian's Chromium for the end-to-end tests (Playwright cannot download its own browser here),
+# and the DejaVu fonts the PDF letters are printed in (accents included).
 chromium:
-	@test -x /usr/bin/chromium || { \
+	@test -x /usr/bin/chromium && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; }
 
 # A third-party plugin distribution, installed through its entry point like any other.
 example-plugin: $(VENV)/.example-plugin

@@ -57,6 +57,98 @@ def accounts() -> None:
     """Internet accounts: creation by the school, letters, purge of unactivated accounts."""
 
 
+@accounts.command("purge-expired")
+def accounts_purge_expired() -> None:
+    """Delete the guardian accounts not activated within 3 months (for a daily timer)."""
+    from teleservices.core import clock
+    from teleservices.core.identity.purge import purge_expired
+
+    _portal(Settings.from_env())
+    count = asyncio.run(purge_expired(clock.now()))
+    click.echo(f"{count} compte(s) non activé(s) dans les 3 mois supprimé(s).")
+
+
+def _letters_scope(uai: str, division: str | None) -> tuple[int, int | None]:
+    """The establishment (by UAI) and its class (by code, e.g. 4G) of the accounts commands."""
+    from teleservices.core.identity.creation import NotFound, division_of, establishment
+
+    async def find() -> tuple[int, int | None]:
+        etab = await establishment(uai=uai)
+        return etab["id"], (await division_of(etab["id"], code=division))["id"] if division else None
+
+    try:
+        return asyncio.run(find())
+    except NotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _write_letters(batch, settings: Settings, plugins, out, csv_out) -> None:
+    """Write the batch as a PDF and/or a CSV; the files hold passwords: readable by their owner only."""
+    import os
+
+    from teleservices.core import clock
+    from teleservices.core.family import opened_services
+    from teleservices.core.identity.letters import letters_csv, letters_pdf
+
+    outputs = []
+    if out:
+        opened = asyncio.run(opened_services(batch.etablissement["id"]))
+        labels = [s.label for s in sorted(plugins.services.values(), key=lambda s: s.order) if s.key in opened]
+        outputs.append((out, letters_pdf(batch, settings.base_url, labels, today=clock.now().date())))
+    if csv_out:
+        outputs.append((csv_out, letters_csv(batch, settings.base_url)))
+    for path, content in outputs:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        click.echo(f"Écrit : {path}")
+
+
+@accounts.command("create")
+@click.option("--uai", required=True, help="UAI (RNE) de l'établissement, ex. 0599901K")
+@click.option("--division", default=None, help="Code de la classe (ex. 4G) ; toutes les classes sinon")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Écrire aussi les courriers des comptes créés dans ce PDF")
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False), default=None,
+              help="Écrire aussi ces courriers dans ce CSV (publipostage)")
+def accounts_create(uai: str, division: str | None, out: str | None, csv_out: str | None) -> None:
+    """Create the accounts of every pupil and legal guardian who has none (guide 1.2)."""
+    from teleservices.core.identity.creation import Batch, create_accounts
+
+    settings = Settings.from_env()
+    plugins = _portal(settings)
+    etablissement_id, division_id = _letters_scope(uai, division)
+    result = asyncio.run(create_accounts(etablissement_id, division_id))
+    click.echo(
+        f"{result.eleves_crees} compte(s) élève et {result.parents_crees} compte(s) de responsable créé(s) ; "
+        f"{result.rattachements} responsable(s) ayant déjà un compte rattaché(s) à un nouvel élève."
+    )
+    if out or csv_out:
+        _write_letters(Batch(result.etablissement, result.division, result.letters), settings, plugins, out, csv_out)
+    elif not result.rien:
+        click.echo("Imprimez les courriers avec : teleservices accounts letters --uai ... --out courriers.pdf")
+
+
+@accounts.command("letters")
+@click.option("--uai", required=True, help="UAI (RNE) de l'établissement, ex. 0599901K")
+@click.option("--division", default=None, help="Code de la classe (ex. 4G) ; toutes les classes sinon")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Le PDF des courriers")
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False), default=None,
+              help="Le CSV pour le publipostage, avec les mêmes mots de passe")
+def accounts_letters(uai: str, division: str | None, out: str, csv_out: str | None) -> None:
+    """The letters of every family account, one page each. Accounts still at their first
+    connection get a NEW provisional password: earlier letters stop working."""
+    from teleservices.core.identity.creation import prepare_letters
+
+    settings = Settings.from_env()
+    plugins = _portal(settings)
+    etablissement_id, division_id = _letters_scope(uai, division)
+    batch = asyncio.run(prepare_letters(etablissement_id, division_id))
+    _write_letters(batch, settings, plugins, out, csv_out)
+    fresh = sum(1 for letter in batch.letters if letter.mot_de_passe)
+    click.echo(f"{len(batch.letters)} courrier(s), dont {fresh} avec un nouveau mot de passe provisoire.")
+
+
 @main.group()
 def mail() -> None:
     """The outbox of mails."""

@@ -53,7 +53,7 @@ def test_parent_merges_two_accounts_and_sees_both_children(page: Page, login_pag
         expect(switcher).to_contain_text(f"{pupil['prenom']} {pupil['nom_de_famille']}")
 
     page.get_by_role("button", name="se déconnecter").click()
-    page.goto("/connexion")
+    expect(page.get_by_role("status")).to_contain_text("Vous êtes déconnecté")
     page.get_by_label("Identifiant").fill("regroupe.second")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()

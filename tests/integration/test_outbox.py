@@ -70,3 +70,40 @@ def test_smtp_url_options():
     }
     with pytest.raises(ValueError):
         mail.smtp_options("http://mail.example.org")
+
+
+@pytest.fixture
+def account_with_address():
+    """An active parent account with a confirmed address; deleted after the test."""
+    from teleservices.core.security import hash_password
+    from teleservices.core.tables import Compte
+
+    compte = Compte(identifiant="panne.courriel", mot_de_passe=hash_password("Panne-SMTP-2026"), type="parent",
+                    etat="actif", mel="panne.courriel@example.org", mel_verifie=True)
+    run(compte.save())
+    yield compte
+    run(Compte.delete().where(Compte.id == compte.id))
+
+
+def test_a_request_succeeds_during_an_outage_and_its_mail_is_delivered_once_after(
+    portal_settings, client, mail_sink, outage, account_with_address, monkeypatch
+):
+    from teleservices.core.testing import csrf_from
+
+    to = account_with_address.mel
+    token = csrf_from(client.get("/mot-de-passe-oublie").text)
+    response = client.post("/mot-de-passe-oublie", data={"_csrf": token, "identifiant": "panne.courriel"})
+
+    assert response.status_code == 200  # the family sees no error: the mail waits
+    run(mail.send_due(portal_settings))
+    assert len(unsent(to)) == 1
+    assert mail_sink.received(to) == []
+
+    outage()
+    later = clock.now() + dt.timedelta(hours=2)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    run(mail.send_due(portal_settings))
+    mail_sink.wait_for(to, "Réinitialisation")
+    run(mail.send_due(portal_settings))
+    assert len(mail_sink.received(to)) == 1
+    assert unsent(to) == []

@@ -1,0 +1,376 @@
+"""The staff's page of family accounts (guide 1.2, "Administration Téléservices").
+
+Behind ``staff_required`` and limited to the staff member's own establishment: the list of the
+family accounts by class, "Créer les comptes" (with a confirmation page), the letters (PDF) and
+the CSV for mail merge, making an account unusable after a refusal coupon (its sessions end at
+once) or usable again, removing a pupil's access to the national follow-up services (notes,
+absences, LPC) or giving it back. The guards read the database on every request, so both take
+effect at once for sessions already open.
+
+Every action is a POST with the CSRF field, answered by a 303 to the list with ``?ok=...``,
+which selects a fixed French message. The letters are the exception: printing them gives new
+provisional passwords, so it is a POST (never a link a browser might prefetch) whose answer is
+the file itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response, get, post
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+
+from teleservices.core import clock
+from teleservices.core.family import opened_services
+from teleservices.core.guards import staff_required, viewer_of
+from teleservices.core.identity import creation, letters
+from teleservices.core.rendering import navigate, render
+from teleservices.core.sessions import close_all_sessions
+from teleservices.core.tables import Compte, Division, Eleve, Jeton
+
+log = logging.getLogger("teleservices.administration")
+
+PAGE = "/administration/comptes"
+
+MESSAGES = {
+    "crees": "Les comptes ont été créés. Imprimez maintenant les courriers à remettre aux familles.",
+    "rien": "Il n'y avait aucun compte à créer : chaque élève et chaque responsable légal a déjà le sien.",
+    "desactive": "Le compte est désormais inutilisable : ses sessions ouvertes ont été fermées.",
+    "reactive": "Le compte est de nouveau utilisable.",
+    "acces_retire": "L'accès de l'élève aux services de suivi (notes, absences, livret de compétences) est retiré.",
+    "acces_retabli": "L'accès de l'élève aux services de suivi est rétabli.",
+}
+ETATS = {
+    "provisoire": "première connexion à faire",
+    "en_attente": "en attente de confirmation de l'adresse e-mail",
+    "actif": "actif",
+    "desactive": "inutilisable (refus)",
+}
+FAMILY_TYPES = ("parent", "eleve")
+
+
+def _establishment_id(request: Request) -> int:
+    etablissement_id = viewer_of(request).etablissement_id
+    if etablissement_id is None:
+        raise PermissionDeniedException("Ce compte n'est rattaché à aucun établissement.")
+    return etablissement_id
+
+
+def _division_param(value: Any) -> int | None:
+    """A class id from a form or the query string; "" means the whole establishment."""
+    value = (value or "").strip() if isinstance(value, str) else value
+    if not value:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFoundException("Classe introuvable.") from None
+
+
+async def _division(etablissement_id: int, value: Any) -> dict | None:
+    division_id = _division_param(value)
+    if division_id is None:
+        return None
+    try:
+        return await creation.division_of(etablissement_id, division_id=division_id)
+    except creation.NotFound:
+        raise NotFoundException("Classe introuvable dans votre établissement.") from None
+
+
+def _back(division_id: int | None, ok: str, anchor: str = "", **counts: int) -> str:
+    params: dict[str, Any] = {}
+    if division_id is not None:
+        params["division"] = division_id
+    params["ok"] = ok
+    params.update(counts)
+    return f"{PAGE}?{urlencode(params)}" + (f"#{anchor}" if anchor else "")
+
+
+def _count(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 7 else 0
+
+
+# --- the list ---------------------------------------------------------------------------------------
+
+PUPILS_SQL = """
+SELECT e.id, e.prenom, e.nom_de_famille, e.acces_suivi_retire, COALESCE(d.libelle, '') AS division
+FROM eleve e LEFT JOIN division d ON d.id = e.division
+WHERE {scope}
+ORDER BY COALESCE(d.code_structure, ''), e.nom_de_famille, e.prenom, e.id
+"""
+ACCOUNTS_SQL = """
+SELECT ce.eleve, c.id, c.identifiant, c.type, c.etat, c.mel_verifie, c.mel,
+       COALESCE(re.resp_legal, 0) AS resp_legal,
+       COALESCE(lr.lc_civilite, r.lc_civilite, '') AS civilite,
+       COALESCE(lr.prenom, r.prenom, '') AS prenom,
+       COALESCE(lr.nom_de_famille, r.nom_de_famille, '') AS nom
+FROM compte_eleve ce
+JOIN compte c ON c.id = ce.compte
+JOIN eleve e ON e.id = ce.eleve
+LEFT JOIN responsable_eleve re ON re.id = ce.responsable_eleve
+LEFT JOIN responsable lr ON lr.id = re.responsable
+LEFT JOIN responsable r ON r.id = c.responsable
+WHERE {scope} AND c.type IN ('parent', 'eleve')
+ORDER BY c.type, COALESCE(re.resp_legal, 0), c.identifiant
+"""
+# Legal guardians of these pupils that no account reaches through their guardian link.
+WITHOUT_ACCOUNT_SQL = """
+SELECT re.eleve, re.resp_legal, r.lc_civilite AS civilite, r.prenom, r.nom_de_famille AS nom
+FROM responsable_eleve re
+JOIN eleve e ON e.id = re.eleve
+JOIN responsable r ON r.id = re.responsable
+WHERE {scope} AND re.resp_legal IN (1, 2)
+  AND NOT EXISTS (SELECT 1 FROM compte_eleve ce WHERE ce.responsable_eleve = re.id)
+ORDER BY re.resp_legal, r.nom_de_famille, r.prenom
+"""
+
+
+def _who(row: dict) -> str:
+    civilite = {"M.": "M.", "M": "M.", "MME": "Mme"}.get((row["civilite"] or "").upper(), "")
+    return " ".join(p for p in (civilite, row["prenom"], row["nom"]) if p)
+
+
+def _mel_state(row: dict) -> str:
+    if not row["mel"]:
+        return "pas d'adresse e-mail"
+    return "adresse e-mail vérifiée" if row["mel_verifie"] else "adresse e-mail non vérifiée"
+
+
+async def _families(etablissement_id: int, division_id: int | None) -> list[dict]:
+    """The pupils in scope, each with their accounts and their guardians without one: three
+    queries, whatever the number of pupils."""
+    scope, args = creation._scope(etablissement_id, division_id)
+    pupils = await Eleve.raw(PUPILS_SQL.format(scope=scope), *args)
+    accounts = await Eleve.raw(ACCOUNTS_SQL.format(scope=scope), *args)
+    missing = await Eleve.raw(WITHOUT_ACCOUNT_SQL.format(scope=scope), *args)
+    by_pupil: dict[int, dict] = {
+        row["id"]: {**row, "acces_suivi_retire": bool(row["acces_suivi_retire"]), "comptes": [], "sans_compte": []}
+        for row in pupils
+    }
+    for row in accounts:
+        by_pupil[row["eleve"]]["comptes"].append({
+            **row,
+            "qui": "Élève" if row["type"] == "eleve" else (
+                f"Responsable légal {row['resp_legal']}" if row["resp_legal"] else "Responsable"
+            ) + (f"\u00a0: {_who(row)}" if _who(row) else ""),
+            "etat_libelle": ETATS.get(row["etat"], row["etat"]),
+            "mel_libelle": _mel_state(row),
+        })
+    for row in missing:
+        by_pupil[row["eleve"]]["sans_compte"].append(f"Responsable légal {row['resp_legal']}\u00a0: {_who(row)}")
+    return list(by_pupil.values())
+
+
+@get(PAGE, guards=[staff_required], name="administration-comptes")
+async def accounts_page(request: Request) -> Response:
+    etablissement_id = _establishment_id(request)
+    etab = await creation.establishment(etablissement_id)
+    divisions = await Division.select(Division.id, Division.code_structure, Division.libelle).where(
+        Division.etablissement == etablissement_id
+    ).order_by(Division.code_structure)
+    wanted = request.query_params.get("division")
+    division = next((d for d in divisions if str(d["id"]) == (wanted or "").strip()), None)
+    if wanted and division is None:
+        raise NotFoundException("Classe introuvable dans votre établissement.")
+    families = await _families(etablissement_id, division["id"] if division else None)
+    ok = request.query_params.get("ok")
+    counts = {k: _count(request.query_params.get(k)) for k in ("eleves", "parents", "rattaches")}
+    comptes = [c for f in families for c in f["comptes"]]
+    return render(request, "administration/comptes.html", {
+        "etablissement": etab,
+        "divisions": divisions,
+        "division": division,
+        "familles": families,
+        "message": MESSAGES.get(ok or ""),
+        "ok": ok,
+        "counts": counts,
+        "totaux": {
+            "eleves": len(families),
+            "comptes_eleves": len({c["id"] for c in comptes if c["type"] == "eleve"}),
+            "comptes_parents": len({c["id"] for c in comptes if c["type"] == "parent"}),
+            "sans_compte": sum(1 for f in families if not any(c["type"] == "eleve" for c in f["comptes"]))
+            + sum(len(f["sans_compte"]) for f in families),
+        },
+    })
+
+
+# --- creating the accounts ----------------------------------------------------------------------------
+
+
+@get(f"{PAGE}/creer", guards=[staff_required], name="administration-comptes-creer")
+async def create_confirmation(request: Request) -> Response:
+    etablissement_id = _establishment_id(request)
+    division = await _division(etablissement_id, request.query_params.get("division"))
+    preview = await creation.preview(etablissement_id, division["id"] if division else None)
+    return render(request, "administration/creer.html", {
+        "etablissement": await creation.establishment(etablissement_id),
+        "division": division,
+        "apercu": preview,
+    })
+
+
+@post(f"{PAGE}/creer", guards=[staff_required])
+async def create(request: Request) -> Response:
+    etablissement_id = _establishment_id(request)
+    form = await request.form()
+    division = await _division(etablissement_id, form.get("division"))
+    division_id = division["id"] if division else None
+    result = await creation.create_accounts(etablissement_id, division_id)
+    log.info(
+        "comptes créés par le compte %s (établissement %s) : %d élève(s), %d responsable(s), %d rattachement(s)",
+        viewer_of(request).compte_id, etablissement_id, result.eleves_crees, result.parents_crees,
+        result.rattachements,
+    )
+    if result.rien:
+        return navigate(request, _back(division_id, "rien"))
+    return navigate(request, _back(
+        division_id, "crees", eleves=result.eleves_crees, parents=result.parents_crees,
+        rattaches=result.rattachements,
+    ))
+
+
+# --- letters -----------------------------------------------------------------------------------------------
+
+
+async def service_labels(request: Request, etablissement_id: int) -> list[str]:
+    """The labels of the services this establishment opened, in the portal's order."""
+    opened = await opened_services(etablissement_id)
+    specs = sorted(request.app.state.plugins.services.values(), key=lambda s: s.order)
+    return [spec.label for spec in specs if spec.key in opened]
+
+
+@post(f"{PAGE}/courriers", guards=[staff_required])
+async def download_letters(request: Request) -> Response:
+    etablissement_id = _establishment_id(request)
+    form = await request.form()
+    division = await _division(etablissement_id, form.get("division"))
+    kind = form.get("format")
+    if kind not in ("pdf", "csv"):
+        raise NotFoundException("Format inconnu.")
+    batch = await creation.prepare_letters(etablissement_id, division["id"] if division else None)
+    base_url = request.app.state.settings.base_url
+    if kind == "pdf":
+        labels = await service_labels(request, etablissement_id)
+        content = letters.letters_pdf(batch, base_url, labels, today=clock.now().date())
+        media_type = "application/pdf"
+    else:
+        content = letters.letters_csv(batch, base_url)
+        media_type = "text/csv; charset=utf-8"
+    log.info("courriers (%s) imprimés par le compte %s : %d compte(s)", kind, viewer_of(request).compte_id,
+             len(batch.letters))
+    return Response(content, status_code=200, media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="{letters.filename(batch, kind)}"',
+        "Cache-Control": "no-store",
+    })
+
+
+# --- refusal and access removal ------------------------------------------------------------------------
+
+
+async def _family_account(etablissement_id: int, compte_id: int) -> dict:
+    """A family account that sees a pupil of this establishment; 404 otherwise (another
+    school's account, a staff account, an unknown id: all the same answer)."""
+    row = await Compte.select(Compte.id, Compte.etat, Compte.active_le, Compte.attente_depuis).where(
+        (Compte.id == compte_id) & Compte.type.is_in(list(FAMILY_TYPES))
+    ).first()
+    if row is None or not await Compte.raw(
+        "SELECT 1 FROM compte_eleve ce JOIN eleve e ON e.id = ce.eleve WHERE ce.compte = {} AND e.etablissement = {}",
+        compte_id, etablissement_id,
+    ):
+        raise NotFoundException("Compte introuvable dans votre établissement.")
+    return row
+
+
+async def disable_account(compte_id: int) -> None:
+    """Guide 1.2, refusal coupon: the account becomes unusable at once. Its sessions end and its
+    unused links (activation, reset, new address) die, so none can bring it back."""
+    async with Compte._meta.db.transaction():
+        await Compte.update({Compte.etat: "desactive"}).where(Compte.id == compte_id)
+        await close_all_sessions(compte_id)
+        await Jeton.update({Jeton.utilise_le: clock.now()}).where(
+            (Jeton.compte == compte_id) & Jeton.utilise_le.is_null()
+        )
+
+
+def reactivated_state(row: dict) -> str:
+    """The state an account returns to: active if it had been activated; waiting for its
+    e-mail confirmation if it was (the family asks for a new link from the waiting page);
+    otherwise still at its first connection."""
+    if row["active_le"] is not None:
+        return "actif"
+    if row["attente_depuis"] is not None:
+        return "en_attente"
+    return "provisoire"
+
+
+async def _return_division(etablissement_id: int, form: Any) -> int | None:
+    """The class filter to return to, checked before any change is made."""
+    division = await _division(etablissement_id, form.get("division"))
+    return division["id"] if division else None
+
+
+@post(f"{PAGE}/{{compte_id:int}}/desactiver", guards=[staff_required])
+async def disable(request: Request) -> Response:
+    compte_id = request.path_params["compte_id"]
+    etablissement_id = _establishment_id(request)
+    await _family_account(etablissement_id, compte_id)
+    form = await request.form()
+    division_id = await _return_division(etablissement_id, form)
+    await disable_account(compte_id)
+    log.info("compte %s rendu inutilisable par le compte %s", compte_id, viewer_of(request).compte_id)
+    return navigate(request, _back(division_id, "desactive", anchor=_anchor(form)))
+
+
+@post(f"{PAGE}/{{compte_id:int}}/reactiver", guards=[staff_required])
+async def reactivate(request: Request) -> Response:
+    compte_id = request.path_params["compte_id"]
+    etablissement_id = _establishment_id(request)
+    row = await _family_account(etablissement_id, compte_id)
+    form = await request.form()
+    division_id = await _return_division(etablissement_id, form)
+    if row["etat"] == "desactive":
+        await Compte.update({Compte.etat: reactivated_state(row)}).where(
+            (Compte.id == compte_id) & (Compte.etat == "desactive")
+        )
+        log.info("compte %s réactivé par le compte %s", compte_id, viewer_of(request).compte_id)
+    return navigate(request, _back(division_id, "reactive", anchor=_anchor(form)))
+
+
+def _anchor(form: Any) -> str:
+    """Back to the pupil's block in the list (an id we made: ``eleve-123``)."""
+    value = form.get("eleve") or ""
+    return f"eleve-{value}" if value.isdigit() else ""
+
+
+async def _set_follow_up_access(request: Request, eleve_id: int, removed: bool) -> Response:
+    etablissement_id = _establishment_id(request)
+    form = await request.form()
+    division_id = await _return_division(etablissement_id, form)
+    changed = await Eleve.update({Eleve.acces_suivi_retire: removed}).where(
+        (Eleve.id == eleve_id) & (Eleve.etablissement == etablissement_id)
+    ).returning(Eleve.id)
+    if not changed:
+        raise NotFoundException("Élève introuvable dans votre établissement.")
+    log.info("accès aux services de suivi %s pour l'élève %s par le compte %s",
+             "retiré" if removed else "rétabli", eleve_id, viewer_of(request).compte_id)
+    return navigate(request, _back(
+        division_id, "acces_retire" if removed else "acces_retabli", anchor=f"eleve-{eleve_id}"
+    ))
+
+
+@post("/administration/eleves/{eleve_id:int}/acces-suivi/retirer", guards=[staff_required])
+async def remove_access(request: Request) -> Response:
+    return await _set_follow_up_access(request, request.path_params["eleve_id"], True)
+
+
+@post("/administration/eleves/{eleve_id:int}/acces-suivi/retablir", guards=[staff_required])
+async def restore_access(request: Request) -> Response:
+    return await _set_follow_up_access(request, request.path_params["eleve_id"], False)
+
+
+ROUTES = [
+    accounts_page, create_confirmation, create, download_letters, disable, reactivate, remove_access,
+    restore_access,
+]
