@@ -159,9 +159,15 @@ def mail_sender(settings: Settings) -> tuple[list, list]:
 
     async def stop() -> None:
         task = tasks.pop(asyncio.get_running_loop(), None)
-        if task:
+        # A cancellation can be swallowed by a library's wait_for (Python 3.11): cancel again
+        # until the task ends, for ten seconds at most, rather than wait on it forever.
+        for _ in range(20):
+            if task is None or task.done():
+                break
             task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+            await asyncio.wait({task}, timeout=0.5)
+        if task and not task.done():
+            log.error("L'expéditeur de courriels ne s'est pas arrêté")
 
     return [start], [stop]
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import TransactionType
 from piccolo.table import Table
+
+from teleservices.core.tables import Compte
 
 PICCOLO_CONF = "teleservices.core.piccolo_conf"
 
@@ -32,6 +36,17 @@ def engine_from_url(url: str) -> Engine:
     if scheme in {"postgres", "postgresql"}:
         return PostgresEngine(config={"dsn": url}, log_queries=False)
     raise DatabaseURLError(f"Base de données non prise en charge : {scheme!r} (sqlite ou postgres)")
+
+
+def write_transaction() -> Any:
+    """The transaction of a change (and its mail). On SQLite it takes the write lock at once
+    (BEGIN IMMEDIATE): a deferred transaction that reads first and writes next fails at once
+    with "database is locked" when another connection writes meanwhile (the mail sender does,
+    every few seconds), where an immediate one waits for its turn."""
+    db = Compte._meta.db
+    if isinstance(db, SQLiteEngine):
+        return db.transaction(transaction_type=TransactionType.immediate)
+    return db.transaction()
 
 
 def bind(engine: Engine, tables: list[type[Table]]) -> None:

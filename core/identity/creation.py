@@ -22,9 +22,10 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine
 
 from teleservices.core import clock
+from teleservices.core.db import write_transaction
 from teleservices.core.security import hash_password
 from teleservices.core.tables import Compte, CompteEleve, Division, Etablissement, Session
 
@@ -354,15 +355,6 @@ async def preview(etablissement_id: int, division_id: int | None = None) -> Prev
     )
 
 
-def _transaction():
-    """A write transaction that serializes account creation: on SQLite BEGIN IMMEDIATE takes
-    the write lock at once; on PostgreSQL an advisory lock (see ``_serialize``)."""
-    db = Compte._meta.db
-    if isinstance(db, SQLiteEngine):
-        return db.transaction(transaction_type=TransactionType.immediate)
-    return db.transaction()
-
-
 async def _serialize() -> None:
     """Two creations at once (a double click, the command line and the page) would both see a
     pupil without account: they run one after the other."""
@@ -401,7 +393,7 @@ async def create_accounts(etablissement_id: int, division_id: int | None = None)
     # The slow part (argon2) is done before taking the write lock, from a first look.
     estimate = await _plan(etablissement_id, division_id)
     passwords = await hashed_passwords(len(estimate.new))
-    async with _transaction():
+    async with write_transaction():
         await _serialize()
         plan = await _plan(etablissement_id, division_id)
         if len(plan.new) > len(passwords):  # pupils imported in between: rare, and few
@@ -524,7 +516,7 @@ async def prepare_letters(etablissement_id: int, division_id: int | None = None)
     passwords = dict(zip(provisional, await hashed_passwords(len(provisional))))
     changed: set[int] = set()
     if provisional:
-        async with _transaction():
+        async with write_transaction():
             for chunk in _chunks(provisional, CHUNK // 2):
                 cases = " ".join("WHEN {} THEN {}" for _ in chunk)
                 values = [value for compte in chunk for value in (compte, passwords[compte][1])]

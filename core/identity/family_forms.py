@@ -12,9 +12,9 @@ from typing import Any
 
 from jinja2 import Environment
 from litestar import Request, Response
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from teleservices.core import clock, sessions
+from teleservices.core.db import write_transaction  # noqa: F401 (the family flows' transactions)
 from teleservices.core.identity import mail, throttle
 from teleservices.core.rendering import render
 from teleservices.core.security import check_password, token_hash
@@ -100,17 +100,6 @@ def check_new_password(errors: Errors, password: str, confirmation: str, problem
         errors.add(confirmation_name, PASSWORD_UNCONFIRMED)
     elif password != confirmation:
         errors.add(confirmation_name, PASSWORD_MISMATCH)
-
-
-def write_transaction() -> Any:
-    """The transaction of a change and its mail. On SQLite it takes the write lock at once
-    (BEGIN IMMEDIATE): a deferred transaction that reads first and writes next fails at once
-    with "database is locked" when another connection writes meanwhile (the mail sender does,
-    every few seconds), where an immediate one waits for its turn."""
-    db = Compte._meta.db
-    if isinstance(db, SQLiteEngine):
-        return db.transaction(transaction_type=TransactionType.immediate)
-    return db.transaction()
 
 
 def client_of(request: Request) -> str:

@@ -13,6 +13,7 @@ from litestar import Request, Response, get, post
 
 from teleservices.core import sessions
 from teleservices.core.api import UserType
+from teleservices.core.db import write_transaction
 from teleservices.core.family import children_of
 from teleservices.core.guards import login_required, viewer_of
 from teleservices.core.identity import throttle
@@ -41,7 +42,7 @@ async def _other_account(identifiant: str, password: str) -> dict:
 
 async def merge_accounts(plugins: Plugins, kept: int, merged: int) -> None:
     """Move ``merged``'s children to ``kept``, tell the plugins, delete ``merged``: all or nothing."""
-    async with Compte._meta.db.transaction():
+    async with write_transaction():
         kept_children = await CompteEleve.select(CompteEleve.eleve).where(CompteEleve.compte == kept)
         already = [row["eleve"] for row in kept_children]
         if already:  # a child both accounts see stays once
