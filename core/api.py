@@ -27,6 +27,44 @@ class UserType(StrEnum):
 FAMILIES = frozenset({UserType.PARENT, UserType.ELEVE})
 
 
+class StaffRole(StrEnum):
+    """What a staff account may do. Each role is scoped to one establishment, except the
+    academy administrator's, which covers every establishment of the academy."""
+
+    CHEF = "chef"  # head of establishment: everything of the establishment
+    SECRETARIAT = "secretariat"  # processes the changes families submit
+    VIE_SCOLAIRE = "vie_scolaire"  # vie scolaire / CPE: absences
+    ENSEIGNANT = "enseignant"  # a teacher: their own classes' assessments
+    ADMIN_ACADEMIQUE = "admin_academique"  # all establishments of the academy
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    StaffRole.CHEF: "Chef d'établissement",
+    StaffRole.SECRETARIAT: "Secrétariat",
+    StaffRole.VIE_SCOLAIRE: "Vie scolaire (CPE)",
+    StaffRole.ENSEIGNANT: "Enseignant",
+    StaffRole.ADMIN_ACADEMIQUE: "Administrateur académique",
+}
+
+
+@dataclass(frozen=True)
+class ServiceOption:
+    """A per-establishment setting a service declares; the administration page shows it as a
+    form field. ``kind`` is "bool" (a checkbox), "choice" (radio buttons over ``choices``, pairs
+    of value and label), "date" or "text"."""
+
+    key: str
+    label: str
+    kind: str = "bool"
+    default: Any = False
+    choices: tuple[tuple[str, str], ...] = ()
+    help: str = ""
+
+
 @dataclass(frozen=True)
 class ServiceSpec:
     """A service offered to families, opened or not by each establishment.
@@ -46,6 +84,15 @@ class ServiceSpec:
     order: int = 100
     description: str = ""
     routes: Sequence[Any] = ()
+    # Per-establishment settings, shown on the "Administration Téléservices" page.
+    options: Sequence[ServiceOption] = ()
+    # Staff pages, mounted under ``/administration/{key}/``, for these roles only (the head and
+    # the academy administrator always pass).
+    staff_routes: Sequence[Any] = ()
+    staff_roles: frozenset[StaffRole] = frozenset()
+    # JSON push endpoints for school software, mounted under ``/api/v1/{key}/`` behind an API
+    # key of the establishment whose scope includes this service.
+    api_routes: Sequence[Any] = ()
 
     def visible_to(self, user_type: UserType) -> bool:
         return user_type in self.audiences
@@ -67,7 +114,10 @@ class Viewer:
     identifiant: str
     type: UserType
     etat: str
+    # For staff: the establishment they work on (an academy administrator chooses it).
     etablissement_id: int | None = None
+    role: StaffRole | None = None
+    academie: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,6 +186,28 @@ def render(request: Any, template: str, context: dict[str, Any] | None = None, *
     return render_page(request, template, context, **kwargs)
 
 
+def staff_guard(*roles: StaffRole) -> Any:
+    """The guard of a staff page: a staff account with one of ``roles``, working on an
+    establishment (the head and the academy administrator always pass)."""
+    from teleservices.core.guards import staff_guard as guard
+
+    return guard(*roles)
+
+
+def staff_establishment(request: Any) -> int:
+    """The id of the establishment a staff page works on. Never take it from the request."""
+    from teleservices.core.guards import staff_establishment as current
+
+    return current(request)
+
+
+async def audit(request: Any, action: str, detail: str = "") -> None:
+    """Write a staff action to the audit log (who, what, when, from where)."""
+    from teleservices.core.audit import audit as write
+
+    await write(request, action, detail)
+
+
 def plugin_folder(module_file: str, name: str) -> Path:
     """The ``name`` sub-folder (templates, static) of the plugin whose ``__file__`` is given."""
     return Path(module_file).resolve().parent / name
@@ -148,10 +220,16 @@ __all__ = [
     "DemoContext",
     "Etablissement",
     "MenuItem",
+    "ROLE_LABELS",
+    "ServiceOption",
     "ServiceSpec",
+    "StaffRole",
     "UserType",
     "Viewer",
+    "audit",
     "hookimpl",
+    "staff_establishment",
+    "staff_guard",
     "plugin_folder",
     "render",
 ]

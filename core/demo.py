@@ -194,13 +194,13 @@ class DemoBuilder:
         ))
 
     async def _account(self, persona: Persona, responsable: Responsable | None = None,
-                       etablissement: int | None = None, mel: str = "") -> Compte:
+                       etablissement: int | None = None, mel: str = "", role: str = "") -> Compte:
         active = persona.etat == "actif"
         return await _save(Compte(
             identifiant=persona.identifiant, mot_de_passe=hash_password(persona.password),
             type=persona.type, etat=persona.etat, mel=mel, mel_verifie=active and bool(mel),
             active_le=clock.now() if active else None,
-            responsable=responsable.id if responsable else None, etablissement=etablissement,
+            responsable=responsable.id if responsable else None, etablissement=etablissement, role=role,
         ))
 
     async def _personas(self) -> None:
@@ -219,7 +219,7 @@ class DemoBuilder:
         parent2 = await self._account(Persona("demo.parent2", PASSWORD, "parent"), pere, mel=pere.mel)
         eleve = await self._account(Persona("demo.eleve", PASSWORD, "eleve"))
         await self._account(Persona("demo.chef", PASSWORD, "personnel"), etablissement=self.context.etablissements["college"],
-                            mel=COLLEGE["mel"])
+                            mel=COLLEGE["mel"], role="chef")
 
         tom = await self._eleve("college", self._division("college", "3E"), "MOREAU", ("Tom",), "1")
         mme_moreau = await self._responsable("MME", "MOREAU", "Julie", mel="julie.moreau@example.org")

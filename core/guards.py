@@ -11,7 +11,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 
-from teleservices.core.api import Child, UserType, Viewer
+from teleservices.core.api import Child, StaffRole, UserType, Viewer
 from teleservices.core.family import children_of, opened_services, refusal
 
 
@@ -51,6 +51,41 @@ async def session_required(connection: ASGIConnection, _: BaseRouteHandler) -> N
 async def staff_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if viewer_of(connection).type != UserType.PERSONNEL:
         raise PermissionDeniedException("Cette page est réservée aux personnels de l'établissement.")
+
+
+# The head of establishment and the academy administrator may do everything of an establishment.
+ESTABLISHMENT_MANAGERS = frozenset({StaffRole.CHEF, StaffRole.ADMIN_ACADEMIQUE})
+
+
+def staff_guard(*roles: StaffRole):
+    """A guard for staff pages: a staff account with one of ``roles`` (the head and the academy
+    administrator always pass), working on an establishment. The establishment is always the
+    viewer's own (``staff_establishment``), never one named by the request."""
+    allowed = ESTABLISHMENT_MANAGERS | set(roles)
+
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        viewer = viewer_of(connection)
+        if viewer.type != UserType.PERSONNEL:
+            raise PermissionDeniedException("Cette page est réservée aux personnels de l'établissement.")
+        if viewer.role not in allowed:
+            raise PermissionDeniedException("Cette page n'est pas accessible avec votre profil.")
+        if viewer.etablissement_id is None:
+            raise ChooseEstablishment("Choisissez d'abord un établissement.")
+
+    guard.__name__ = f"staff_guard_{'_'.join(sorted(r.value for r in allowed))}"
+    return guard
+
+
+class ChooseEstablishment(PermissionDeniedException):
+    """An academy administrator has not chosen the establishment to work on yet."""
+
+
+def staff_establishment(connection: ASGIConnection) -> int:
+    """The establishment a staff page works on (after ``staff_guard``)."""
+    etablissement_id = viewer_of(connection).etablissement_id
+    if etablissement_id is None:
+        raise ChooseEstablishment("Choisissez d'abord un établissement.")
+    return etablissement_id
 
 
 async def load_child(connection: ASGIConnection) -> Child:

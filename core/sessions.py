@@ -11,7 +11,7 @@ import datetime as dt
 from litestar import Request, Response
 
 from teleservices.core import clock
-from teleservices.core.api import UserType, Viewer
+from teleservices.core.api import StaffRole, UserType, Viewer
 from teleservices.core.security import new_token, token_hash
 from teleservices.core.rendering import navigate
 from teleservices.core.settings import Settings
@@ -63,7 +63,8 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 # Hand-written: this runs on every request, and Piccolo's query building costs more than the query.
 VIEWER_SQL = """
-SELECT s.id, s.cree_le, s.vu_le, c.id AS compte_id, c.identifiant, c.type, c.etat, c.etablissement
+SELECT s.id, s.cree_le, s.vu_le, c.id AS compte_id, c.identifiant, c.type, c.etat, c.role, c.academie,
+       COALESCE(c.etablissement, s.etablissement) AS etablissement
 FROM session s JOIN compte c ON c.id = s.compte
 WHERE s.token_hash = {}
 """
@@ -94,4 +95,6 @@ async def load_viewer(token: str, settings: Settings) -> Viewer | None:
         type=UserType(row["type"]),
         etat=row["etat"],
         etablissement_id=row["etablissement"],
+        role=StaffRole(row["role"]) if row["role"] else None,
+        academie=row["academie"] or "",
     )

@@ -40,6 +40,10 @@ class Etablissement(Table):
     vie_scolaire_telephone = Varchar(length=20, default="")
     # Guide 3.1: "si l'établissement le souhaite", a contact link under its address.
     afficher_contact = Boolean(default=False)
+    # The welcome message the head writes for families (Administration Téléservices).
+    message_accueil = Text(default="")
+    # The academy (e.g. "LILLE"): an academy administrator sees its establishments.
+    academie = Varchar(length=40, default="")
 
 
 class Periode(Table):
@@ -53,12 +57,24 @@ class Periode(Table):
 
 
 class Division(Table):
-    """A class (SIECLE structure of TYPE_STRUCTURE D), e.g. "4G" or "2NDE3"."""
+    """A SIECLE structure: a class (TYPE_STRUCTURE D, e.g. "4G") or a group (G, e.g. "4ALL2")."""
 
     etablissement = ForeignKey(Etablissement, on_delete=OnDelete.cascade)
     code_structure = Varchar(length=20)
     libelle = Varchar(length=60, default="")
     code_mef = Varchar(length=11, default="")
+    type_structure = Varchar(length=1, default="D")
+
+
+class Mef(Table):
+    """A MEF (module élémentaire de formation) of the SIECLE nomenclature, e.g. 3EME."""
+
+    etablissement = ForeignKey(Etablissement, on_delete=OnDelete.cascade)
+    code_mef = Varchar(length=11)
+    formation = Varchar(length=40, default="")
+    libelle_long = Varchar(length=120, default="")
+    libelle_edition = Varchar(length=120, default="")
+    mef_rattachement = Varchar(length=11, default="")
 
 
 class Matiere(Table):
@@ -68,13 +84,18 @@ class Matiere(Table):
     code_matiere = Varchar(length=6)
     code_gestion = Varchar(length=10)
     libelle = Varchar(length=60)
+    libelle_court = Varchar(length=40, default="")
+    libelle_long = Varchar(length=120, default="")
 
 
 class Enseignant(Table):
+    """A teacher of STS-web (INDIVIDU of TYPE "epp"); ``sts_id`` is the INDIVIDU ID."""
+
     etablissement = ForeignKey(Etablissement, on_delete=OnDelete.cascade)
     civilite = Varchar(length=4, default="")
     nom = Varchar(length=80)
     prenom = Varchar(length=80, default="")
+    sts_id = Varchar(length=20, default="")
 
 
 class Enseignement(Table):
@@ -104,6 +125,17 @@ class Eleve(Table):
     mel = Varchar(length=120, default="")
     # Guide 1.2: the head removed this pupil's access to the national follow-up services.
     acces_suivi_retire = Boolean(default=False)
+    code_mef = Varchar(length=11, default="")
+    date_entree = Date(null=True, default=None)
+    # DATE_SORTIE of SIECLE: a pupil who left keeps their history but loses access.
+    date_sortie = Date(null=True, default=None)
+
+
+class EleveGroupe(Table):
+    """A pupil's membership of a group (a structure of TYPE_STRUCTURE G)."""
+
+    eleve = ForeignKey(Eleve, on_delete=OnDelete.cascade, index=True)
+    division = ForeignKey(Division, on_delete=OnDelete.cascade, index=True)
 
 
 class Responsable(Table):
@@ -152,8 +184,13 @@ class Compte(Table):
     etat = Varchar(length=12, default="actif")
     mel = Varchar(length=120, default="")
     mel_verifie = Boolean(default=False)
-    # A staff account belongs to one establishment.
+    # A staff account belongs to one establishment, with one role (StaffRole); an academy
+    # administrator belongs to an academy instead.
     etablissement = ForeignKey(Etablissement, on_delete=OnDelete.cascade, null=True)
+    role = Varchar(length=20, default="")
+    academie = Varchar(length=40, default="")
+    enseignant = ForeignKey(Enseignant, on_delete=OnDelete.set_null, null=True)
+    nom_affiche = Varchar(length=120, default="")
     responsable = ForeignKey(Responsable, on_delete=OnDelete.set_null, null=True)
     cree_le = Timestamptz(default=TimestamptzNow())
     # Since when the account waits for its e-mail confirmation: purged after 3 months.
@@ -185,6 +222,8 @@ class Session(Table):
     compte = ForeignKey(Compte, on_delete=OnDelete.cascade)
     cree_le = Timestamptz(default=TimestamptzNow())
     vu_le = Timestamptz(default=TimestamptzNow())
+    # The establishment an academy administrator is working on in this session.
+    etablissement = ForeignKey(Etablissement, on_delete=OnDelete.set_null, null=True)
 
 
 class Jeton(Table):
@@ -228,14 +267,56 @@ class Tentative(Table):
     dernier_echec = Timestamptz(default=TimestamptzNow())
 
 
+class Journal(Table):
+    """The audit log: every staff action (who, what, when, from where), read by the head."""
+
+    etablissement = ForeignKey(Etablissement, on_delete=OnDelete.cascade, null=True, index=True)
+    compte = ForeignKey(Compte, on_delete=OnDelete.set_null, null=True)
+    identifiant = Varchar(length=80)  # kept when the account is deleted
+    action = Varchar(length=60)
+    detail = Text(default="")
+    adresse = Varchar(length=64, default="")
+    quand = Timestamptz(default=TimestamptzNow())
+
+
+class CleApi(Table):
+    """An API key of an establishment, for school software pushing data. Only its hash is kept."""
+
+    etablissement = ForeignKey(Etablissement, on_delete=OnDelete.cascade, index=True)
+    nom = Varchar(length=80)
+    prefixe = Varchar(length=12)  # shown, so that staff recognise a key without seeing it
+    token_hash = Varchar(length=64, unique=True)
+    portees = JSON(default=[])  # the service keys this key may push to
+    cree_par = ForeignKey(Compte, on_delete=OnDelete.set_null, null=True)
+    cree_le = Timestamptz(default=TimestamptzNow())
+    utilisee_le = Timestamptz(null=True, default=None)
+    revoquee_le = Timestamptz(null=True, default=None)
+
+
+class ImportSiecle(Table):
+    """One SIECLE import into an establishment: its progress while it runs, then its summary."""
+
+    etablissement = ForeignKey(Etablissement, on_delete=OnDelete.cascade, index=True)
+    compte = ForeignKey(Compte, on_delete=OnDelete.set_null, null=True)
+    cree_le = Timestamptz(default=TimestamptzNow())
+    fini_le = Timestamptz(null=True, default=None)
+    etat = Varchar(length=12, default="en_cours")  # en_cours | termine | refuse
+    progression = Integer(default=0)  # percent
+    etape = Varchar(length=200, default="")
+    resume = JSON(default=[])  # one summary per file
+    erreur = Text(default="")
+
+
 CORE_TABLES: list[type[Table]] = [
     Etablissement,
     Periode,
     Division,
+    Mef,
     Matiere,
     Enseignant,
     Enseignement,
     Eleve,
+    EleveGroupe,
     Responsable,
     ResponsableEleve,
     Compte,
@@ -245,4 +326,7 @@ CORE_TABLES: list[type[Table]] = [
     Jeton,
     Courriel,
     Tentative,
+    Journal,
+    CleApi,
+    ImportSiecle,
 ]

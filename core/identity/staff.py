@@ -20,11 +20,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException
 
 from teleservices.core import clock
 from teleservices.core.family import opened_services
-from teleservices.core.guards import staff_required, viewer_of
+from teleservices.core.guards import staff_establishment, staff_guard, viewer_of
 from teleservices.core.identity import creation, letters
 from teleservices.core.rendering import navigate, render
 from teleservices.core.sessions import close_all_sessions
@@ -51,11 +51,9 @@ ETATS = {
 FAMILY_TYPES = ("parent", "eleve")
 
 
-def _establishment_id(request: Request) -> int:
-    etablissement_id = viewer_of(request).etablissement_id
-    if etablissement_id is None:
-        raise PermissionDeniedException("Ce compte n'est rattaché à aucun établissement.")
-    return etablissement_id
+# The accounts of families are the head's (and the academy administrator's) business.
+MANAGERS = staff_guard()
+_establishment_id = staff_establishment
 
 
 def _division_param(value: Any) -> int | None:
@@ -163,7 +161,7 @@ async def _families(etablissement_id: int, division_id: int | None) -> list[dict
     return list(by_pupil.values())
 
 
-@get(PAGE, guards=[staff_required], name="administration-comptes")
+@get(PAGE, guards=[MANAGERS], name="administration-comptes")
 async def accounts_page(request: Request) -> Response:
     etablissement_id = _establishment_id(request)
     etab = await creation.establishment(etablissement_id)
@@ -199,7 +197,7 @@ async def accounts_page(request: Request) -> Response:
 # --- creating the accounts ----------------------------------------------------------------------------
 
 
-@get(f"{PAGE}/creer", guards=[staff_required], name="administration-comptes-creer")
+@get(f"{PAGE}/creer", guards=[MANAGERS], name="administration-comptes-creer")
 async def create_confirmation(request: Request) -> Response:
     etablissement_id = _establishment_id(request)
     division = await _division(etablissement_id, request.query_params.get("division"))
@@ -211,7 +209,7 @@ async def create_confirmation(request: Request) -> Response:
     })
 
 
-@post(f"{PAGE}/creer", guards=[staff_required])
+@post(f"{PAGE}/creer", guards=[MANAGERS])
 async def create(request: Request) -> Response:
     etablissement_id = _establishment_id(request)
     form = await request.form()
@@ -241,7 +239,7 @@ async def service_labels(request: Request, etablissement_id: int) -> list[str]:
     return [spec.label for spec in specs if spec.key in opened]
 
 
-@post(f"{PAGE}/courriers", guards=[staff_required])
+@post(f"{PAGE}/courriers", guards=[MANAGERS])
 async def download_letters(request: Request) -> Response:
     etablissement_id = _establishment_id(request)
     form = await request.form()
@@ -311,7 +309,7 @@ async def _return_division(etablissement_id: int, form: Any) -> int | None:
     return division["id"] if division else None
 
 
-@post(f"{PAGE}/{{compte_id:int}}/desactiver", guards=[staff_required])
+@post(f"{PAGE}/{{compte_id:int}}/desactiver", guards=[MANAGERS])
 async def disable(request: Request) -> Response:
     compte_id = request.path_params["compte_id"]
     etablissement_id = _establishment_id(request)
@@ -323,7 +321,7 @@ async def disable(request: Request) -> Response:
     return navigate(request, _back(division_id, "desactive", anchor=_anchor(form)))
 
 
-@post(f"{PAGE}/{{compte_id:int}}/reactiver", guards=[staff_required])
+@post(f"{PAGE}/{{compte_id:int}}/reactiver", guards=[MANAGERS])
 async def reactivate(request: Request) -> Response:
     compte_id = request.path_params["compte_id"]
     etablissement_id = _establishment_id(request)
@@ -360,12 +358,12 @@ async def _set_follow_up_access(request: Request, eleve_id: int, removed: bool) 
     ))
 
 
-@post("/administration/eleves/{eleve_id:int}/acces-suivi/retirer", guards=[staff_required])
+@post("/administration/eleves/{eleve_id:int}/acces-suivi/retirer", guards=[MANAGERS])
 async def remove_access(request: Request) -> Response:
     return await _set_follow_up_access(request, request.path_params["eleve_id"], True)
 
 
-@post("/administration/eleves/{eleve_id:int}/acces-suivi/retablir", guards=[staff_required])
+@post("/administration/eleves/{eleve_id:int}/acces-suivi/retablir", guards=[MANAGERS])
 async def restore_access(request: Request) -> Response:
     return await _set_follow_up_access(request, request.path_params["eleve_id"], False)
 

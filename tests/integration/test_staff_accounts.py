@@ -126,7 +126,7 @@ async def _build() -> School:
     await CompteEleve.insert(CompteEleve(compte=anne.id, eleve=pupils["aine"], responsable_eleve=older.id))
     # Someone elsewhere is already called arthur.dupont.
     homonym = Compte(identifiant="arthur.dupont", mot_de_passe=password, type="parent", etat="actif")
-    staff = Compte(identifiant=STAFF, mot_de_passe=password, type="personnel", etat="actif", etablissement=etab.id)
+    staff = Compte(identifiant=STAFF, mot_de_passe=password, type="personnel", etat="actif", etablissement=etab.id, role="chef")
     await homonym.save()
     await staff.save()
     return School(etab.id, neighbour.id, classes, pupils, guardians, links, anne.id, [homonym.id, staff.id])
