@@ -27,7 +27,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 from teleservices.core import clock
 from teleservices.core.db import write_transaction
 from teleservices.core.security import hash_password
-from teleservices.core.tables import Compte, CompteEleve, Division, Etablissement, Session
+from teleservices.core.tables import Compte, CompteEleve, Division, Etablissement, Jeton, Session
 
 # No 0/O/o, 1/l/I/i: a provisional password is read on paper and typed by hand.
 PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789"
@@ -205,11 +205,19 @@ async def division_of(etablissement_id: int, *, division_id: int | None = None, 
     return row
 
 
-def _scope(etablissement_id: int, division_id: int | None, alias: str = "e") -> tuple[str, list]:
-    """The WHERE clause choosing the pupils of an establishment, or of one of its classes."""
-    if division_id is None:
-        return f"{alias}.etablissement = {{}}", [etablissement_id]
-    return f"{alias}.etablissement = {{}} AND {alias}.division = {{}}", [etablissement_id, division_id]
+def _scope(etablissement_id: int, division_id: int | None, alias: str = "e", *,
+           eleve_id: int | None = None) -> tuple[str, list]:
+    """The WHERE clause choosing the pupils of an establishment, of one of its classes, or one
+    pupil of it. Pupils who left (SIECLE DATE_SORTIE, today or before) are never in scope."""
+    where = [f"{alias}.etablissement = {{}}", f"({alias}.date_sortie IS NULL OR {alias}.date_sortie > {{}})"]
+    args: list = [etablissement_id, clock.now().date()]
+    if division_id is not None:
+        where.append(f"{alias}.division = {{}}")
+        args.append(division_id)
+    if eleve_id is not None:
+        where.append(f"{alias}.id = {{}}")
+        args.append(eleve_id)
+    return " AND ".join(where), args
 
 
 PUPILS_SQL = """
@@ -276,9 +284,9 @@ class _Plan:
     recalled: dict[int, tuple[dict, int, list[Pupil]]]
 
 
-async def _plan(etablissement_id: int, division_id: int | None) -> _Plan:
+async def _plan(etablissement_id: int, division_id: int | None, eleve_id: int | None = None) -> _Plan:
     """What creating the accounts would do now: five queries, whatever the number of pupils."""
-    scope, args = _scope(etablissement_id, division_id)
+    scope, args = _scope(etablissement_id, division_id, eleve_id=eleve_id)
     pupils = {row["id"]: row for row in await _raw(PUPILS_SQL.format(scope=scope), args)}
     guardian_links = await _raw(GUARDIAN_LINKS_SQL.format(scope=scope), args)
     subquery = GUARDIANS_SUBQUERY.format(scope=scope)
@@ -346,8 +354,8 @@ class Preview:
         return not (self.eleves or self.parents or self.rattachements)
 
 
-async def preview(etablissement_id: int, division_id: int | None = None) -> Preview:
-    plan = await _plan(etablissement_id, division_id)
+async def preview(etablissement_id: int, division_id: int | None = None, eleve_id: int | None = None) -> Preview:
+    plan = await _plan(etablissement_id, division_id, eleve_id)
     return Preview(
         eleves=sum(1 for a in plan.new if a.type == "eleve"),
         parents=sum(1 for a in plan.new if a.type == "parent"),
@@ -382,20 +390,21 @@ def _address(row: dict) -> tuple[str, ...]:
     return tuple(line for line in (*lines, town, row.get("commune_etrangere") or "") if line.strip())
 
 
-async def create_accounts(etablissement_id: int, division_id: int | None = None) -> CreationResult:
+async def create_accounts(etablissement_id: int, division_id: int | None = None,
+                          eleve_id: int | None = None) -> CreationResult:
     """Create, in one transaction, an account for every pupil of the establishment (or of the
-    class) who has none, and for every legal guardian (levels 1 and 2) who has none; link an
+    class, or the one pupil) who has none, and for every legal guardian (levels 1 and 2) who has none; link an
     existing guardian account to the new child. Returns the letters to print: the new accounts
     with their clear provisional passwords, the existing guardian accounts with their identifier
     only. Raises NotFound for an unknown establishment, or a class of another one."""
     etab = await establishment(etablissement_id)
     division = await division_of(etablissement_id, division_id=division_id) if division_id is not None else None
     # The slow part (argon2) is done before taking the write lock, from a first look.
-    estimate = await _plan(etablissement_id, division_id)
+    estimate = await _plan(etablissement_id, division_id, eleve_id)
     passwords = await hashed_passwords(len(estimate.new))
     async with write_transaction():
         await _serialize()
-        plan = await _plan(etablissement_id, division_id)
+        plan = await _plan(etablissement_id, division_id, eleve_id)
         if len(plan.new) > len(passwords):  # pupils imported in between: rare, and few
             passwords += await hashed_passwords(len(plan.new) - len(passwords))
         identifiers = allocate_identifiers(
@@ -484,7 +493,7 @@ LEFT JOIN division d ON d.id = e.division
 LEFT JOIN responsable r ON r.id = c.responsable
 LEFT JOIN responsable_eleve re ON re.id = ce.responsable_eleve
 LEFT JOIN responsable lr ON lr.id = re.responsable
-WHERE {scope} AND c.type IN ('parent', 'eleve') AND c.etat <> 'desactive'
+WHERE {scope} AND c.type IN ('parent', 'eleve') AND c.etat <> 'desactive' {account}
 ORDER BY COALESCE(d.code_structure, ''), e.nom_de_famille, e.prenom, e.id, c.type, c.identifiant
 """
 # One statement for a whole chunk, and only for accounts still provisional: a family that has
@@ -496,15 +505,18 @@ RETURNING id
 """
 
 
-async def prepare_letters(etablissement_id: int, division_id: int | None = None) -> Batch:
-    """The letters of every family account of the establishment (or class), one per account,
-    in class and pupil order. Accounts still provisional get a new provisional password (the
-    earlier letters stop working, and the sessions opened with them end); the others only have
-    their identifier recalled. Disabled accounts get no letter."""
+async def prepare_letters(etablissement_id: int, division_id: int | None = None, *,
+                          eleve_id: int | None = None, compte_id: int | None = None) -> Batch:
+    """The letters of every family account of the establishment (or class, or pupil, or the one
+    account), one per account, in class and pupil order. Accounts still provisional get a new
+    provisional password (the earlier letters stop working, and the sessions opened with them
+    end); the others only have their identifier recalled. Disabled accounts get no letter."""
     etab = await establishment(etablissement_id)
     division = await division_of(etablissement_id, division_id=division_id) if division_id is not None else None
-    scope, args = _scope(etablissement_id, division_id)
-    rows = await _raw(LETTER_ACCOUNTS_SQL.format(scope=scope), args)
+    scope, args = _scope(etablissement_id, division_id, eleve_id=eleve_id)
+    account = "AND c.id = {}" if compte_id is not None else ""
+    rows = await _raw(LETTER_ACCOUNTS_SQL.format(scope=scope, account=account),
+                      [*args, *([compte_id] if compte_id is not None else [])])
     accounts: dict[int, dict] = {}
     pupils: dict[int, list[Pupil]] = {}
     for row in rows:
@@ -538,3 +550,17 @@ async def prepare_letters(etablissement_id: int, division_id: int | None = None)
             eleves=tuple(pupils[compte]), adresse=_address(row) if parent else (),
         ))
     return batch
+
+
+async def back_to_provisional(compte_id: int) -> None:
+    """Guide 1.2, a family that lost its password or letter: the account returns to its first
+    connection, so that the next letter carries a new provisional password. Its sessions and
+    unused e-mail links end; the account keeps its children."""
+    async with write_transaction():
+        await Compte.update({Compte.etat: "provisoire", Compte.attente_depuis: None}).where(
+            (Compte.id == compte_id) & Compte.type.is_in(list(LETTERS_FOR)) & (Compte.etat != "desactive")
+        )
+        await Session.delete().where(Session.compte == compte_id)
+        await Jeton.update({Jeton.utilise_le: clock.now()}).where(
+            (Jeton.compte == compte_id) & Jeton.utilise_le.is_null()
+        )

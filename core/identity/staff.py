@@ -16,6 +16,8 @@ the file itself.
 from __future__ import annotations
 
 import logging
+import unicodedata
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -77,6 +79,21 @@ async def _division(etablissement_id: int, value: Any) -> dict | None:
         raise NotFoundException("Classe introuvable dans votre établissement.") from None
 
 
+async def _pupil(etablissement_id: int, value: Any) -> dict | None:
+    """A pupil of this establishment from a form or the query string ("" means none)."""
+    value = (value or "").strip() if isinstance(value, str) else value
+    if not value:
+        return None
+    row = None
+    if str(value).isdigit() and len(str(value)) < 12:
+        row = await Eleve.select(Eleve.id, Eleve.prenom, Eleve.nom_de_famille).where(
+            (Eleve.id == int(value)) & (Eleve.etablissement == etablissement_id)
+        ).first()
+    if row is None:
+        raise NotFoundException("Élève introuvable dans votre établissement.")
+    return row
+
+
 def _back(division_id: int | None, ok: str, anchor: str = "", **counts: int) -> str:
     params: dict[str, Any] = {}
     if division_id is not None:
@@ -136,6 +153,93 @@ def _mel_state(row: dict) -> str:
     return "adresse e-mail vérifiée" if row["mel_verifie"] else "adresse e-mail non vérifiée"
 
 
+# Activation per class: how many pupils, how many accounts, how many of them active.
+RATES_SQL = """
+SELECT d.id, d.code_structure, d.libelle, COUNT(DISTINCT e.id) AS eleves,
+       COUNT(DISTINCT CASE WHEN c.type = 'eleve' THEN c.id END) AS comptes_eleves,
+       COUNT(DISTINCT CASE WHEN c.type = 'eleve' AND c.etat = 'actif' THEN c.id END) AS eleves_actifs,
+       COUNT(DISTINCT CASE WHEN c.type = 'parent' THEN c.id END) AS comptes_parents,
+       COUNT(DISTINCT CASE WHEN c.type = 'parent' AND c.etat = 'actif' THEN c.id END) AS parents_actifs
+FROM division d
+JOIN eleve e ON e.division = d.id
+LEFT JOIN compte_eleve ce ON ce.eleve = e.id
+LEFT JOIN compte c ON c.id = ce.compte
+WHERE {scope}
+GROUP BY d.id, d.code_structure, d.libelle
+ORDER BY d.code_structure
+"""
+
+
+def _percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+async def activation_rates(etablissement_id: int, division_id: int | None) -> list[dict]:
+    """Per class: pupils, accounts created and active, by kind, with the activation rate (the
+    share of created accounts whose first connection is complete). One query."""
+    scope, args = creation._scope(etablissement_id, division_id)
+    rows = await Eleve.raw(RATES_SQL.format(scope=scope), *args)
+    return [{
+        **row,
+        "taux_eleves": _percent(row["eleves_actifs"], row["comptes_eleves"]),
+        "taux_parents": _percent(row["parents_actifs"], row["comptes_parents"]),
+    } for row in rows]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The list's search: by kind of account, by state, by name or identifier."""
+
+    type: str = ""  # "" | "parent" | "eleve"
+    etat: str = ""  # "" | a key of ETATS | "aucun" (no account yet)
+    texte: str = ""
+
+    @classmethod
+    def from_query(cls, params: Any) -> "Filters":
+        kind = params.get("type") or ""
+        etat = params.get("etat") or ""
+        return cls(
+            type=kind if kind in FAMILY_TYPES else "",
+            etat=etat if etat in ETATS or etat == "aucun" else "",
+            texte=" ".join((params.get("q") or "").split())[:80],
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.type or self.etat or self.texte)
+
+    def keeps(self, account: dict) -> bool:
+        return (not self.type or account["type"] == self.type) and (not self.etat or account["etat"] == self.etat)
+
+    def apply(self, families: list[dict]) -> list[dict]:
+        """The pupils matching the search, each with only the matching rows."""
+        if not self.active:
+            return families
+        words = _folded(self.texte).split()
+        kept = []
+        for family in families:
+            comptes = [c for c in family["comptes"] if self.keeps(c)]
+            sans_compte = list(family["sans_compte"]) if self.etat in ("", "aucun") and self.type != "eleve" else []
+            pupil_without = self.etat in ("", "aucun") and self.type != "parent" and not any(
+                c["type"] == "eleve" for c in family["comptes"])
+            if self.etat == "aucun":
+                comptes = []
+            haystack = _folded(" ".join([family["prenom"], family["nom_de_famille"], *family["sans_compte"],
+                                          *(f"{c['identifiant']} {c['qui']}" for c in family["comptes"])]))
+            if words and not all(word in haystack for word in words):
+                continue
+            if comptes or sans_compte or pupil_without:
+                kept.append({**family, "comptes": comptes, "sans_compte": sans_compte,
+                             "eleve_sans_compte": pupil_without})
+        return kept
+
+
+def _folded(value: str) -> str:
+    """Lower case without accents, so that "lea" finds "Léa"."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 async def _families(etablissement_id: int, division_id: int | None) -> list[dict]:
     """The pupils in scope, each with their accounts and their guardians without one: three
     queries, whatever the number of pupils."""
@@ -158,6 +262,8 @@ async def _families(etablissement_id: int, division_id: int | None) -> list[dict
         })
     for row in missing:
         by_pupil[row["eleve"]]["sans_compte"].append(f"Responsable légal {row['resp_legal']}\u00a0: {_who(row)}")
+    for family in by_pupil.values():
+        family["eleve_sans_compte"] = not any(c["type"] == "eleve" for c in family["comptes"])
     return list(by_pupil.values())
 
 
@@ -166,13 +272,15 @@ async def accounts_page(request: Request) -> Response:
     etablissement_id = _establishment_id(request)
     etab = await creation.establishment(etablissement_id)
     divisions = await Division.select(Division.id, Division.code_structure, Division.libelle).where(
-        Division.etablissement == etablissement_id
+        (Division.etablissement == etablissement_id) & (Division.type_structure == "D")
     ).order_by(Division.code_structure)
     wanted = request.query_params.get("division")
     division = next((d for d in divisions if str(d["id"]) == (wanted or "").strip()), None)
     if wanted and division is None:
         raise NotFoundException("Classe introuvable dans votre établissement.")
-    families = await _families(etablissement_id, division["id"] if division else None)
+    division_id = division["id"] if division else None
+    families = await _families(etablissement_id, division_id)
+    filters = Filters.from_query(request.query_params)
     ok = request.query_params.get("ok")
     counts = {k: _count(request.query_params.get(k)) for k in ("eleves", "parents", "rattaches")}
     comptes = [c for f in families for c in f["comptes"]]
@@ -180,7 +288,10 @@ async def accounts_page(request: Request) -> Response:
         "etablissement": etab,
         "divisions": divisions,
         "division": division,
-        "familles": families,
+        "familles": filters.apply(families),
+        "filtres": filters,
+        "etats": ETATS,
+        "taux": await activation_rates(etablissement_id, division_id),
         "message": MESSAGES.get(ok or ""),
         "ok": ok,
         "counts": counts,
@@ -188,7 +299,7 @@ async def accounts_page(request: Request) -> Response:
             "eleves": len(families),
             "comptes_eleves": len({c["id"] for c in comptes if c["type"] == "eleve"}),
             "comptes_parents": len({c["id"] for c in comptes if c["type"] == "parent"}),
-            "sans_compte": sum(1 for f in families if not any(c["type"] == "eleve" for c in f["comptes"]))
+            "sans_compte": sum(1 for f in families if f["eleve_sans_compte"])
             + sum(len(f["sans_compte"]) for f in families),
         },
     })
@@ -201,10 +312,13 @@ async def accounts_page(request: Request) -> Response:
 async def create_confirmation(request: Request) -> Response:
     etablissement_id = _establishment_id(request)
     division = await _division(etablissement_id, request.query_params.get("division"))
-    preview = await creation.preview(etablissement_id, division["id"] if division else None)
+    pupil = await _pupil(etablissement_id, request.query_params.get("eleve"))
+    preview = await creation.preview(etablissement_id, division["id"] if division else None,
+                                     pupil["id"] if pupil else None)
     return render(request, "administration/creer.html", {
         "etablissement": await creation.establishment(etablissement_id),
         "division": division,
+        "eleve": pupil,
         "apercu": preview,
     })
 
@@ -215,16 +329,18 @@ async def create(request: Request) -> Response:
     form = await request.form()
     division = await _division(etablissement_id, form.get("division"))
     division_id = division["id"] if division else None
-    result = await creation.create_accounts(etablissement_id, division_id)
+    pupil = await _pupil(etablissement_id, form.get("eleve"))
+    result = await creation.create_accounts(etablissement_id, division_id, pupil["id"] if pupil else None)
     log.info(
         "comptes créés par le compte %s (établissement %s) : %d élève(s), %d responsable(s), %d rattachement(s)",
         viewer_of(request).compte_id, etablissement_id, result.eleves_crees, result.parents_crees,
         result.rattachements,
     )
+    anchor = f"eleve-{pupil['id']}" if pupil else ""
     if result.rien:
-        return navigate(request, _back(division_id, "rien"))
+        return navigate(request, _back(division_id, "rien", anchor=anchor))
     return navigate(request, _back(
-        division_id, "crees", eleves=result.eleves_crees, parents=result.parents_crees,
+        division_id, "crees", anchor=anchor, eleves=result.eleves_crees, parents=result.parents_crees,
         rattaches=result.rattachements,
     ))
 
@@ -247,7 +363,14 @@ async def download_letters(request: Request) -> Response:
     kind = form.get("format")
     if kind not in ("pdf", "csv"):
         raise NotFoundException("Format inconnu.")
-    batch = await creation.prepare_letters(etablissement_id, division["id"] if division else None)
+    pupil = await _pupil(etablissement_id, form.get("eleve"))
+    batch = await creation.prepare_letters(etablissement_id, division["id"] if division else None,
+                                           eleve_id=pupil["id"] if pupil else None)
+    return await _letters_response(request, etablissement_id, batch, kind)
+
+
+async def _letters_response(request: Request, etablissement_id: int, batch: creation.Batch, kind: str) -> Response:
+    """The letters as a download: the PDF to print, or the CSV for a mail merge."""
     base_url = request.app.state.settings.base_url
     if kind == "pdf":
         labels = await service_labels(request, etablissement_id)
@@ -321,6 +444,20 @@ async def disable(request: Request) -> Response:
     return navigate(request, _back(division_id, "desactive", anchor=_anchor(form)))
 
 
+@post(f"{PAGE}/{{compte_id:int}}/nouveau-mot-de-passe", guards=[MANAGERS])
+async def new_provisional_password(request: Request) -> Response:
+    """A family lost its letter or its password: the account returns to its first connection
+    and its new letter, with a new provisional password, is the answer (a PDF)."""
+    compte_id = request.path_params["compte_id"]
+    etablissement_id = _establishment_id(request)
+    row = await _family_account(etablissement_id, compte_id)
+    if row["etat"] == "desactive":
+        raise NotFoundException("Ce compte est inutilisable : réactivez-le d'abord.")
+    await creation.back_to_provisional(compte_id)
+    batch = await creation.prepare_letters(etablissement_id, compte_id=compte_id)
+    return await _letters_response(request, etablissement_id, batch, "pdf")
+
+
 @post(f"{PAGE}/{{compte_id:int}}/reactiver", guards=[MANAGERS])
 async def reactivate(request: Request) -> Response:
     compte_id = request.path_params["compte_id"]
@@ -369,6 +506,6 @@ async def restore_access(request: Request) -> Response:
 
 
 ROUTES = [
-    accounts_page, create_confirmation, create, download_letters, disable, reactivate, remove_access,
-    restore_access,
+    accounts_page, create_confirmation, create, download_letters, new_provisional_password, disable, reactivate,
+    remove_access, restore_access,
 ]

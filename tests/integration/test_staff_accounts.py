@@ -628,3 +628,102 @@ def test_command_line_creates_accounts_and_prints_letters(school, teleservices, 
     wrong_class = teleservices("accounts", "letters", "--uai", UAI, "--division", "3V", "--out", str(tmp_path / "x.pdf"),
                                catch=True)
     assert wrong_class.exit_code != 0 and "Classe introuvable" in wrong_class.output
+
+
+# --- search, activation rates, one pupil, a new provisional password ---------------------------------
+
+
+def pupil_blocks(html: str) -> set[str]:
+    """The ids of the pupils listed on the accounts page."""
+    return set(re.findall(r'<tbody id="eleve-(\d+)">', html))
+
+
+def test_staff_page_searches_by_kind_state_and_name(school, staff, text):
+    run(create_accounts(school.id))
+    activate(NEW_PUPIL_IDS["aicha"])
+    everyone = staff.get(PAGE).text
+    assert pupil_blocks(everyone) == {str(school.pupils[k]) for k, *_ in PUPILS}
+
+    active = text(staff.get(PAGE, params={"etat": "actif"}))
+    assert pupil_blocks(active) == {str(school.pupils["aicha"]), str(school.pupils["maelys"])}
+    assert NEW_PUPIL_IDS["aicha"].split(".")[0] in active
+    assert "fatou" not in active  # her account is still provisional
+
+    pupils_only = text(staff.get(PAGE, params={"type": "eleve", "etat": "provisoire"}))
+    assert "omer.<wbr>ozturk" in pupils_only and "mehmet" not in pupils_only
+
+    # Accents and case do not matter, and several words must all match.
+    found = staff.get(PAGE, params={"q": "oztURK"}).text
+    assert pupil_blocks(found) == {str(school.pupils["omer"])}
+    assert pupil_blocks(staff.get(PAGE, params={"q": "Aicha guessan"}).text) == {str(school.pupils["aicha"])}
+    nothing = text(staff.get(PAGE, params={"q": "personne de ce nom"}))
+    assert pupil_blocks(nothing) == set() and "Aucun compte ne correspond à la recherche." in nothing
+
+    # Unknown filter values are ignored rather than failing.
+    assert pupil_blocks(staff.get(PAGE, params={"type": "robot", "etat": "<b>"}).text) == pupil_blocks(everyone)
+
+
+def test_staff_page_lists_who_still_has_no_account(school, staff, text):
+    run(create_accounts(school.id, school.classes["6T"]))
+    without = text(staff.get(PAGE, params={"etat": "aucun"}))
+    assert pupil_blocks(without) == {str(school.pupils["maelys"]), str(school.pupils["omer"])}
+    assert "Responsable légal 1\u00a0: M. Mehmet ÖZTÜRK" in without
+
+
+def test_staff_page_shows_activation_rates_per_class(school, staff, text):
+    run(create_accounts(school.id))
+    activate(NEW_PUPIL_IDS["aicha"])
+    activate(NEW_GUARDIAN_IDS["fatou"])
+    page = text(staff.get(PAGE))
+    rows = re.findall(r'<th scope="row"><a href="/administration/comptes\?division=\d+">(\w+)</a></th>\s*'
+                      r'<td>(\d+)</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>', page)
+    # 6T: 3 pupils, 1 of 3 pupil accounts active; 4 guardian accounts, 1 active.
+    # 5T: Anne's account was active already (kept, linked), Mehmet's is new.
+    assert rows == [
+        ("5T", "2", "0 / 2 (0 %)", "1 / 2 (50 %)"),
+        ("6T", "3", "1 / 3 (33 %)", "1 / 4 (25 %)"),
+    ]
+
+
+def test_accounts_of_one_pupil_are_created_from_the_list(school, staff, text):
+    omer = school.pupils["omer"]
+    confirmation = text(staff.get(f"{PAGE}/creer", params={"eleve": omer}))
+    assert "l'élève Ömer ÖZTÜRK" in confirmation
+    assert "<strong>1</strong> compte(s) élève" in confirmation
+    response = post(staff, f"{PAGE}/creer", eleve=omer)
+    assert response.status_code == 303 and response.headers["location"].endswith(f"#eleve-{omer}")
+    assert set(identifiers_of(school)) == {NEW_PUPIL_IDS["omer"], NEW_GUARDIAN_IDS["mehmet"]}
+    # Another establishment's pupil: refused, nothing created.
+    assert post(staff, f"{PAGE}/creer", eleve=school.pupils["aine"]).status_code == 404
+    assert staff.get(f"{PAGE}/creer", params={"eleve": "12abc"}).status_code == 404
+
+
+def test_letters_of_one_pupil(school, staff):
+    run(create_accounts(school.id))
+    response = post(staff, f"{PAGE}/courriers", eleve=school.pupils["aicha"], format="csv")
+    assert response.status_code == 200
+    assert {row["identifiant"] for row in csv_rows(response.content)} == {
+        NEW_PUPIL_IDS["aicha"], NEW_GUARDIAN_IDS["fatou"], NEW_GUARDIAN_IDS["kouame"]}
+
+
+def test_new_provisional_password_and_letter(school, staff, login, new_client, text):
+    run(create_accounts(school.id))
+    activate(NEW_GUARDIAN_IDS["fatou"])
+    family = new_client()
+    login(family, NEW_GUARDIAN_IDS["fatou"], DEMO_PASSWORD)
+    assert family.get("/compte", follow_redirects=False).status_code == 200
+    compte_id = account(NEW_GUARDIAN_IDS["fatou"])["id"]
+
+    response = post(staff, f"{PAGE}/{compte_id}/nouveau-mot-de-passe")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/pdf") and pdf_pages(response.content) == 1
+    assert account(NEW_GUARDIAN_IDS["fatou"])["etat"] == "provisoire"
+    # The open session and the old password are dead.
+    assert family.get("/compte", follow_redirects=False).status_code in (302, 303)
+    assert not run(Session.exists().where(Session.compte == compte_id).run())
+    assert LOGIN_FAILED in text(login(new_client(), NEW_GUARDIAN_IDS["fatou"], DEMO_PASSWORD))
+
+    # An account that sees no pupil of this establishment: refused, unchanged.
+    homonym = school.extra_accounts[0]
+    assert post(staff, f"{PAGE}/{homonym}/nouveau-mot-de-passe").status_code == 404
+    assert account("arthur.dupont")["etat"] == "actif"
