@@ -118,6 +118,9 @@ class Viewer:
     etablissement_id: int | None = None
     role: StaffRole | None = None
     academie: str = ""
+    # The establishment a staff page works on, for the header of staff pages.
+    etablissement_nom: str = ""
+    etablissement_uai: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,7 @@ class Etablissement:
     vie_scolaire_mel: str
     vie_scolaire_telephone: str
     afficher_contact: bool
+    message_accueil: str = ""  # plain text written by the head, shown on the home screen
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,21 @@ def staff_establishment(request: Any) -> int:
     return current(request)
 
 
+def service_options(request: Any) -> dict[str, Any]:
+    """In a service route: the options the child's establishment set for this service (the
+    declared default for each option it did not set), read by the guard in the same query as
+    the opened services."""
+    return request.state.service_options
+
+
+async def establishment_options(etablissement_id: int, key: str, request: Any) -> dict[str, Any]:
+    """In a staff page (or anywhere): the options of service ``key`` for an establishment,
+    defaults filled from the service's declaration."""
+    from teleservices.core.family import establishment_options as read
+
+    return await read(request.app.state.plugins.services[key], etablissement_id)
+
+
 async def audit(request: Any, action: str, detail: str = "") -> None:
     """Write a staff action to the audit log (who, what, when, from where)."""
     from teleservices.core.audit import audit as write
@@ -227,9 +246,11 @@ __all__ = [
     "UserType",
     "Viewer",
     "audit",
+    "establishment_options",
     "hookimpl",
     "staff_establishment",
     "staff_guard",
     "plugin_folder",
     "render",
+    "service_options",
 ]

@@ -22,11 +22,12 @@ from piccolo.engine.postgres import PostgresEngine
 
 from teleservices.core.api import Child
 from teleservices.core.db import bind, engine_from_url
-from teleservices.core.guards import FirstConnectionRequired, service_guard
+from teleservices.core.administration import ROUTES as ADMINISTRATION_ROUTES
+from teleservices.core.guards import ChooseEstablishment, FirstConnectionRequired, service_guard, staff_guard
 from teleservices.core.identity.mail import sender_loop
 from teleservices.core.identity.routes import identity_routes
 from teleservices.core.middleware import SessionMiddleware
-from teleservices.core.plugins import Plugins, all_tables, load_plugins
+from teleservices.core.plugins import PluginError, Plugins, all_tables, load_plugins
 from teleservices.core.rendering import THEMES, make_environment, navigate, render
 from teleservices.core.settings import Settings
 from teleservices.core.views import CORE_ROUTES
@@ -77,6 +78,28 @@ def service_routers(plugins: Plugins) -> list[Router]:
     ]
 
 
+# Paths of the core's staff pages under /administration/: no service's staff pages may take one.
+CORE_STAFF_PATHS = frozenset({"api", "comptes", "eleves", "etablissements", "import", "journal", "personnels", "services"})
+
+
+def staff_routers(plugins: Plugins) -> list[Router]:
+    """Each service's staff pages, under ``/administration/{key}``, for the roles it names."""
+    taken = sorted(key for key, spec in plugins.services.items() if spec.staff_routes and key in CORE_STAFF_PATHS)
+    if taken:
+        raise PluginError(f"Le service « {taken[0]} » ne peut pas avoir de pages sous /administration/{taken[0]} : "
+                          "ce chemin est celui d'une page du portail")
+    return [
+        Router(
+            path=f"/administration/{key}",
+            route_handlers=list(spec.staff_routes),
+            guards=[staff_guard(*spec.staff_roles)],
+            opt={"service_key": key},
+        )
+        for key, spec in plugins.services.items()
+        if spec.staff_routes
+    ]
+
+
 def static_routers(settings: Settings, plugins: Plugins) -> list[Router]:
     folders = {**plugins.static_dirs, "theme": THEMES / settings.theme / "static"}
     routers = [
@@ -95,6 +118,8 @@ def error_page(request: Request, exc: Exception) -> Response:
     """French error pages; an anonymous visitor is sent to the login page instead."""
     if isinstance(exc, FirstConnectionRequired):
         return navigate(request, "/premiere-connexion")
+    if isinstance(exc, ChooseEstablishment):
+        return navigate(request, "/administration/etablissements")
     if isinstance(exc, NotAuthorizedException):
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return navigate(request, f"/connexion?suivant={quote(here, safe='/')}")
@@ -116,6 +141,8 @@ class TeleservicesInit(InitPluginProtocol):
         app_config.route_handlers.extend(CORE_ROUTES)
         app_config.route_handlers.extend(identity_routes(self.settings))
         app_config.route_handlers.extend(service_routers(self.plugins))
+        app_config.route_handlers.extend(ADMINISTRATION_ROUTES)
+        app_config.route_handlers.extend(staff_routers(self.plugins))
         app_config.route_handlers.extend(static_routers(self.settings, self.plugins))
         app_config.middleware.append(SessionMiddleware(self.settings))
         app_config.before_send.append(add_security_headers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 
 import click
@@ -147,6 +148,64 @@ def accounts_letters(uai: str, division: str | None, out: str, csv_out: str | No
     _write_letters(batch, settings, plugins, out, csv_out)
     fresh = sum(1 for letter in batch.letters if letter.mot_de_passe)
     click.echo(f"{len(batch.letters)} courrier(s), dont {fresh} avec un nouveau mot de passe provisoire.")
+
+
+@main.group()
+def personnel() -> None:
+    """Staff accounts: the first head of an establishment, an academy administrator."""
+
+
+CLI_ROLES = ("chef", "secretariat", "vie_scolaire", "admin_academique")
+UAI_PATTERN = re.compile(r"^\d{7}[A-Z]$")
+
+
+@personnel.command("create")
+@click.option("--role", required=True, type=click.Choice(CLI_ROLES), help="Le rôle du compte")
+@click.option("--nom", required=True, help="Prénom et nom, ex. \"Claire PETIT\"")
+@click.option("--uai", default=None, help="UAI de l'établissement (créé s'il n'existe pas) ; sauf admin_academique")
+@click.option("--academie", default="", help="Académie, ex. LILLE (obligatoire pour admin_academique)")
+def personnel_create(role: str, nom: str, uai: str | None, academie: str) -> None:
+    """Create a staff account with a provisional password, printed once. The establishment of
+    an unknown UAI is created, named after its UAI until a SIECLE import fills it in. Teachers'
+    accounts are made from the "Personnels" page, which links them to their STS-web record."""
+    from teleservices.core.administration.personnels import NAME_MAX, create_staff_account
+    from teleservices.core.api import StaffRole
+
+    _portal(Settings.from_env())
+    nom, academie = " ".join(nom.split()), academie.strip().upper()
+    if not nom or len(nom) > NAME_MAX:
+        raise click.ClickException(f"--nom : de 1 à {NAME_MAX} caractères.")
+    if role == StaffRole.ADMIN_ACADEMIQUE:
+        if uai or not academie:
+            raise click.ClickException("Un administrateur académique a une --academie et pas d'--uai.")
+        etablissement_id = None
+    else:
+        if not uai or not UAI_PATTERN.match(uai.strip().upper()):
+            raise click.ClickException("--uai : un UAI de 7 chiffres et une lettre est obligatoire, ex. 0599901K.")
+        etablissement_id = asyncio.run(_establishment_for(uai.strip().upper(), academie))
+    account = asyncio.run(create_staff_account(
+        nom, StaffRole(role), etablissement_id=etablissement_id, academie=academie if etablissement_id is None else "",
+    ))
+    click.echo(f"Compte créé : {account.role.label}, {nom}.")
+    click.echo(f"Identifiant : {account.identifiant}")
+    click.echo(f"Mot de passe provisoire : {account.mot_de_passe}")
+    click.echo("Il n'est affiché qu'une fois ; il sera remplacé à la première connexion.")
+
+
+async def _establishment_for(uai: str, academie: str) -> int:
+    """The establishment of this UAI, created (named after its UAI) when the portal has none;
+    an academy given fills an establishment that has none yet."""
+    from teleservices.core.tables import Etablissement
+
+    row = await Etablissement.select(Etablissement.id, Etablissement.academie).where(Etablissement.uai == uai).first()
+    if row is None:
+        [row] = await Etablissement.insert(Etablissement(uai=uai, nom=uai, type="", academie=academie)).returning(
+            Etablissement.id, Etablissement.academie
+        )
+        click.echo(f"Établissement {uai} créé ; un import SIECLE complétera son nom et son adresse.")
+    elif academie and not row["academie"]:
+        await Etablissement.update({Etablissement.academie: academie}).where(Etablissement.id == row["id"])
+    return row["id"]
 
 
 @main.group()

@@ -29,14 +29,14 @@ COLLEGE = dict(
     adresse_ligne1="12 rue des Écoles", code_postal="59800", commune="LILLE",
     telephone="03 20 00 00 01", telecopie="03 20 00 00 02", mel="ce.0599901K@ac-lille.fr",
     vie_scolaire_mel="vie-scolaire.0599901K@ac-lille.fr", vie_scolaire_telephone="03 20 00 00 03",
-    afficher_contact=True,
+    afficher_contact=True, academie="LILLE",
 )
 LYCEE = dict(
     uai="0599902L", type="lycee", sigle="LYC", nom="LYCEE MARIE CURIE",
     adresse_ligne1="5 avenue de la République", adresse_ligne2="BP 42", code_postal="59000", commune="LILLE",
     telephone="03 20 00 10 01", telecopie="03 20 00 10 02", mel="ce.0599902L@ac-lille.fr",
     vie_scolaire_mel="vie-scolaire.0599902L@ac-lille.fr", vie_scolaire_telephone="03 20 00 10 03",
-    afficher_contact=False,
+    afficher_contact=False, academie="LILLE",
 )
 # Which services each establishment opened: the two home screens differ (guide 3.1).
 OPENED = {
@@ -79,6 +79,16 @@ TRICKY = [
     ("ÇELIK", ("Ömer",), "1", "college"),
     ("O'CONNOR", ("Siobhán", "Aoife", "Mary"), "2", "lycee"),
     ("DUPONT DE L'ESTANG", ("François-Xavier",), "1", "college"),
+]
+
+
+ACADEMIE = "LILLE"
+# The collège's staff besides its head, one per role: (identifier, role, displayed name, the
+# family name of the collège's teacher the account is, for the teacher).
+STAFF = [
+    ("demo.secretariat", "secretariat", "Isabelle LEROUX", None),
+    ("demo.cpe", "vie_scolaire", "Karim BENALI", None),
+    ("demo.prof", "enseignant", "Claire PETIT", "PETIT"),
 ]
 
 
@@ -252,6 +262,32 @@ class DemoBuilder:
                 await self._link(eleve, father, 2, "20")
 
 
+async def staff_personas(context: DemoContext) -> None:
+    """The academy administrator and the collège's staff of every role. Idempotent, so that a
+    demo database made before these personas existed gets them too."""
+    names = ["demo.academie", *(identifiant for identifiant, *_ in STAFF)]
+    existing = {row["identifiant"] for row in await Compte.select(Compte.identifiant).where(Compte.identifiant.is_in(names))}
+    await Etablissement.update({Etablissement.academie: ACADEMIE}).where(
+        Etablissement.uai.is_in([COLLEGE["uai"], LYCEE["uai"]]) & (Etablissement.academie == "")
+    )
+    college = context.etablissements["college"]
+    teachers = {row["nom"]: row["id"] for row in await Enseignant.select(Enseignant.id, Enseignant.nom).where(
+        Enseignant.etablissement == college
+    )}
+    accounts = [
+        Compte(identifiant=identifiant, mot_de_passe=hash_password(PASSWORD), type="personnel", etat="actif",
+               etablissement=college, role=role, nom_affiche=nom, enseignant=teachers.get(teacher),
+               active_le=clock.now())
+        for identifiant, role, nom, teacher in STAFF if identifiant not in existing
+    ]
+    if "demo.academie" not in existing:
+        accounts.append(Compte(identifiant="demo.academie", mot_de_passe=hash_password(PASSWORD), type="personnel",
+                               etat="actif", role="admin_academique", academie=ACADEMIE,
+                               nom_affiche="Administrateur académique de Lille", active_le=clock.now()))
+    if accounts:
+        await Compte.insert(*accounts)
+
+
 async def demo_present() -> bool:
     return await Etablissement.exists().where(Etablissement.uai == COLLEGE["uai"])
 
@@ -267,6 +303,7 @@ async def load_demo(plugins: Plugins, today: dt.date | None = None) -> bool:
     else:
         context = await DemoBuilder(plugins, today or dt.date.today()).build()
         created = True
+    await staff_personas(context)
     await plugins.call_async("demo_data", context=context)
     return created
 

@@ -5,6 +5,11 @@ Each function is one query, whatever the number of children or services.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection
+from typing import Any
+
+from teleservices.core import clock
 from teleservices.core.api import Child, Etablissement, ServiceSpec, UserType, Viewer
 from teleservices.core.tables import CompteEleve, ServiceActivation
 
@@ -20,17 +25,19 @@ FROM compte_eleve ce
 JOIN eleve e ON e.id = ce.eleve
 JOIN etablissement et ON et.id = e.etablissement
 LEFT JOIN division d ON d.id = e.division
-WHERE ce.compte = {{}}
+WHERE ce.compte = {{}} AND (e.date_sortie IS NULL OR e.date_sortie > {{}})
 ORDER BY e.date_naiss DESC, e.id
 """
-OPENED_SQL = "SELECT service FROM service_activation WHERE etablissement = {} AND ouvert = {}"
+OPENED_SQL = "SELECT service, options FROM service_activation WHERE etablissement = {} AND ouvert = {}"
 
 
 async def children_of(viewer: Viewer) -> list[Child]:
-    """The pupils this account may see, youngest first."""
+    """The pupils this account may see, youngest first. A pupil who left (SIECLE's DATE_SORTIE,
+    today or before) is no longer shown: the family loses access, the history stays."""
     if viewer.type == UserType.PERSONNEL:
         return []
-    return [_child(row) for row in await CompteEleve.raw(CHILDREN_SQL, viewer.compte_id)]
+    today = clock.now().date()
+    return [_child(row) for row in await CompteEleve.raw(CHILDREN_SQL, viewer.compte_id, today)]
 
 
 def _child(row: dict) -> Child:
@@ -48,12 +55,35 @@ def _child(row: dict) -> Child:
     )
 
 
-async def opened_services(etablissement_id: int) -> set[str]:
+async def opened_services(etablissement_id: int) -> dict[str, dict[str, Any]]:
+    """The services this establishment opened, each with its stored options (one query)."""
     rows = await ServiceActivation.raw(OPENED_SQL, etablissement_id, True)
-    return {row["service"] for row in rows}
+    return {row["service"]: stored_options(row["options"]) for row in rows}
 
 
-def refusal(spec: ServiceSpec, viewer: Viewer, child: Child, opened: set[str]) -> str | None:
+def stored_options(value: Any) -> dict[str, Any]:
+    """A JSON column as read by a raw query: text on both engines, or already decoded."""
+    if isinstance(value, str):
+        value = json.loads(value or "{}")
+    return value if isinstance(value, dict) else {}
+
+
+OPTIONS_SQL = "SELECT options FROM service_activation WHERE etablissement = {} AND service = {}"
+
+
+async def establishment_options(spec: ServiceSpec, etablissement_id: int) -> dict[str, Any]:
+    """The options of one service for an establishment, opened or not."""
+    rows = await ServiceActivation.raw(OPTIONS_SQL, etablissement_id, spec.key)
+    return option_values(spec, stored_options(rows[0]["options"]) if rows else {})
+
+
+def option_values(spec: ServiceSpec, stored: dict[str, Any]) -> dict[str, Any]:
+    """The options of a service for an establishment: what the head saved, the declared
+    default for the rest; keys the service no longer declares are left out."""
+    return {option.key: stored.get(option.key, option.default) for option in spec.options}
+
+
+def refusal(spec: ServiceSpec, viewer: Viewer, child: Child, opened: Collection[str]) -> str | None:
     """Why this viewer may not use this service for this child, or None if they may.
 
     The one rule behind both the home screen's list and the guard of every service route.
@@ -68,6 +98,6 @@ def refusal(spec: ServiceSpec, viewer: Viewer, child: Child, opened: set[str]) -
 
 
 def visible_services(
-    services: dict[str, ServiceSpec], viewer: Viewer, child: Child, opened: set[str]
+    services: dict[str, ServiceSpec], viewer: Viewer, child: Child, opened: Collection[str]
 ) -> list[ServiceSpec]:
     return [s for s in services.values() if refusal(s, viewer, child, opened) is None]

@@ -12,7 +12,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException, Permi
 from litestar.handlers import BaseRouteHandler
 
 from teleservices.core.api import Child, StaffRole, UserType, Viewer
-from teleservices.core.family import children_of, opened_services, refusal
+from teleservices.core.family import children_of, opened_services, option_values, refusal
 
 
 class FirstConnectionRequired(NotAuthorizedException):
@@ -77,7 +77,15 @@ def staff_guard(*roles: StaffRole):
 
 
 class ChooseEstablishment(PermissionDeniedException):
-    """An academy administrator has not chosen the establishment to work on yet."""
+    """An academy administrator has not chosen the establishment to work on yet: the error
+    handler sends them to the chooser, ``/administration/etablissements``."""
+
+
+async def academy_admin_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """The establishment chooser: academy administrators only, establishment chosen or not."""
+    viewer = viewer_of(connection)
+    if viewer.type != UserType.PERSONNEL or viewer.role != StaffRole.ADMIN_ACADEMIQUE:
+        raise PermissionDeniedException("Cette page est réservée aux administrateurs académiques.")
 
 
 def staff_establishment(connection: ASGIConnection) -> int:
@@ -116,3 +124,4 @@ async def service_guard(connection: ASGIConnection, handler: BaseRouteHandler) -
     if reason:
         raise PermissionDeniedException(reason)
     connection.state.opened = opened
+    connection.state.service_options = option_values(spec, opened[spec.key])

@@ -62,10 +62,14 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 # Hand-written: this runs on every request, and Piccolo's query building costs more than the query.
+# The establishment is the staff account's own, or the one an academy administrator chose for
+# this session, and then only while it belongs to their academy.
 VIEWER_SQL = """
 SELECT s.id, s.cree_le, s.vu_le, c.id AS compte_id, c.identifiant, c.type, c.etat, c.role, c.academie,
-       COALESCE(c.etablissement, s.etablissement) AS etablissement
+       et.id AS etablissement, et.nom AS etablissement_nom, et.uai AS etablissement_uai
 FROM session s JOIN compte c ON c.id = s.compte
+LEFT JOIN etablissement et ON et.id = COALESCE(c.etablissement, s.etablissement)
+  AND (c.etablissement IS NOT NULL OR (c.academie <> '' AND et.academie = c.academie))
 WHERE s.token_hash = {}
 """
 
@@ -97,4 +101,6 @@ async def load_viewer(token: str, settings: Settings) -> Viewer | None:
         etablissement_id=row["etablissement"],
         role=StaffRole(row["role"]) if row["role"] else None,
         academie=row["academie"] or "",
+        etablissement_nom=row["etablissement_nom"] or "",
+        etablissement_uai=row["etablissement_uai"] or "",
     )

@@ -5,16 +5,19 @@ from __future__ import annotations
 import logging
 
 from litestar import Request, Response, get, post
+from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect
 
 from teleservices.core import sessions
 from teleservices.core.identity import throttle
-from teleservices.core.api import UserType
+from teleservices.core.api import ServiceSpec, StaffRole, UserType
 from teleservices.core.family import children_of, opened_services, visible_services
-from teleservices.core.guards import family_guard, login_required, session_required, viewer_of
+from teleservices.core.guards import (
+    ESTABLISHMENT_MANAGERS, ChooseEstablishment, family_guard, login_required, session_required, viewer_of,
+)
 from teleservices.core.rendering import navigate, render
 from teleservices.core.security import check_password, hash_password, needs_rehash
-from teleservices.core.tables import Compte, Etablissement
+from teleservices.core.tables import Compte
 
 log = logging.getLogger("teleservices.auth")
 
@@ -98,14 +101,49 @@ async def home(request: Request) -> Response:
     return Redirect(f"/eleves/{children[0].id}/")
 
 
+# The staff home's entries for the head and the academy administrator: (label, page, what for).
+MANAGER_PAGES = [
+    ("Administration Téléservices", "/administration/services",
+     "Ouvrir ou fermer les services en ligne, leurs options, le message d'accueil des familles."),
+    ("Gérer les comptes des familles", "/administration/comptes",
+     "Créer les comptes, imprimer les courriers, traiter les coupons de refus."),
+    ("Import SIECLE", "/administration/import", "Importer les élèves, responsables et enseignants depuis SIECLE."),
+    ("Clés d'API", "/administration/api", "Les clés des logiciels de l'établissement qui transmettent des données."),
+    ("Journal des actions", "/administration/journal", "Qui a fait quoi, quand et depuis où."),
+    ("Personnels", "/administration/personnels", "Les comptes des personnels de l'établissement et leurs rôles."),
+]
+STAFF_MESSAGES = {"etablissement": "Vous travaillez désormais sur cet établissement."}
+
+
+def staff_pages(services: dict[str, ServiceSpec], role: StaffRole) -> list[tuple[str, str, str]]:
+    """The entries of the staff home this role may use: everything for the head and the
+    academy administrator, the services' own staff pages for the other roles."""
+    managers = role in ESTABLISHMENT_MANAGERS
+    own = [
+        (spec.label, f"/administration/{spec.key}", spec.description)
+        for spec in services.values()
+        if spec.staff_routes and (managers or role in spec.staff_roles)
+    ]
+    return (MANAGER_PAGES if managers else []) + own
+
+
 async def staff_home(request: Request) -> Response:
     viewer = viewer_of(request)
-    etablissement = await Etablissement.objects().where(Etablissement.id == viewer.etablissement_id).first()
-    opened = await opened_services(viewer.etablissement_id) if etablissement else set()
+    if viewer.role is None:
+        raise PermissionDeniedException(
+            "Ce compte de personnel n'a pas de rôle : demandez au chef d'établissement de vous en donner un."
+        )
+    if viewer.etablissement_id is None:
+        raise ChooseEstablishment("Choisissez d'abord un établissement.")
+    services = request.app.state.plugins.services
+    managers = viewer.role in ESTABLISHMENT_MANAGERS
     return render(request, "personnel.html", {
-        "etablissement": etablissement,
-        "services": list(request.app.state.plugins.services.values()),
-        "opened": opened,
+        "pages": staff_pages(services, viewer.role),
+        "role": viewer.role.label,
+        "message": STAFF_MESSAGES.get(request.query_params.get("ok") or ""),
+        # The head sees at a glance which services the families have.
+        "services": list(services.values()) if managers else [],
+        "opened": await opened_services(viewer.etablissement_id) if managers else {},
     })
 
 

@@ -1,6 +1,6 @@
 """The staff's page of family accounts (guide 1.2, "Administration Téléservices").
 
-Behind ``staff_required`` and limited to the staff member's own establishment: the list of the
+Behind ``staff_guard`` (managers only) and limited to the staff member's own establishment: the list of the
 family accounts by class, "Créer les comptes" (with a confirmation page), the letters (PDF) and
 the CSV for mail merge, making an account unusable after a refusal coupon (its sessions end at
 once) or usable again, removing a pupil's access to the national follow-up services (notes,
@@ -25,6 +25,8 @@ from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 
 from teleservices.core import clock
+from teleservices.core.audit import audit
+from teleservices.core.db import write_transaction
 from teleservices.core.family import opened_services
 from teleservices.core.guards import staff_establishment, staff_guard, viewer_of
 from teleservices.core.identity import creation, letters
@@ -331,11 +333,12 @@ async def create(request: Request) -> Response:
     division_id = division["id"] if division else None
     pupil = await _pupil(etablissement_id, form.get("eleve"))
     result = await creation.create_accounts(etablissement_id, division_id, pupil["id"] if pupil else None)
-    log.info(
-        "comptes créés par le compte %s (établissement %s) : %d élève(s), %d responsable(s), %d rattachement(s)",
-        viewer_of(request).compte_id, etablissement_id, result.eleves_crees, result.parents_crees,
-        result.rattachements,
-    )
+    scope = (f"élève {pupil['prenom']} {pupil['nom_de_famille']}" if pupil
+             else f"classe {division['libelle'] or division['code_structure']}" if division else "tout l'établissement")
+    await audit(request, "comptes.creer", (
+        f"Comptes créés ({scope}) : {result.eleves_crees} élève(s), {result.parents_crees} responsable(s), "
+        f"{result.rattachements} rattachement(s)."
+    ))
     anchor = f"eleve-{pupil['id']}" if pupil else ""
     if result.rien:
         return navigate(request, _back(division_id, "rien", anchor=anchor))
@@ -379,8 +382,11 @@ async def _letters_response(request: Request, etablissement_id: int, batch: crea
     else:
         content = letters.letters_csv(batch, base_url)
         media_type = "text/csv; charset=utf-8"
-    log.info("courriers (%s) imprimés par le compte %s : %d compte(s)", kind, viewer_of(request).compte_id,
-             len(batch.letters))
+    fresh = sum(1 for letter in batch.letters if letter.mot_de_passe)
+    await audit(request, "comptes.courriers", (
+        f"Courriers ({kind.upper()}{', classe ' + batch.division if batch.division else ''}) : "
+        f"{len(batch.letters)} compte(s), dont {fresh} avec un nouveau mot de passe provisoire."
+    ))
     return Response(content, status_code=200, media_type=media_type, headers={
         "Content-Disposition": f'attachment; filename="{letters.filename(batch, kind)}"',
         "Cache-Control": "no-store",
@@ -393,7 +399,7 @@ async def _letters_response(request: Request, etablissement_id: int, batch: crea
 async def _family_account(etablissement_id: int, compte_id: int) -> dict:
     """A family account that sees a pupil of this establishment; 404 otherwise (another
     school's account, a staff account, an unknown id: all the same answer)."""
-    row = await Compte.select(Compte.id, Compte.etat, Compte.active_le, Compte.attente_depuis).where(
+    row = await Compte.select(Compte.id, Compte.identifiant, Compte.etat, Compte.active_le, Compte.attente_depuis).where(
         (Compte.id == compte_id) & Compte.type.is_in(list(FAMILY_TYPES))
     ).first()
     if row is None or not await Compte.raw(
@@ -436,11 +442,12 @@ async def _return_division(etablissement_id: int, form: Any) -> int | None:
 async def disable(request: Request) -> Response:
     compte_id = request.path_params["compte_id"]
     etablissement_id = _establishment_id(request)
-    await _family_account(etablissement_id, compte_id)
+    row = await _family_account(etablissement_id, compte_id)
     form = await request.form()
     division_id = await _return_division(etablissement_id, form)
-    await disable_account(compte_id)
-    log.info("compte %s rendu inutilisable par le compte %s", compte_id, viewer_of(request).compte_id)
+    async with write_transaction():
+        await disable_account(compte_id)
+        await audit(request, "comptes.desactiver", f"Compte {row['identifiant']} rendu inutilisable.")
     return navigate(request, _back(division_id, "desactive", anchor=_anchor(form)))
 
 
@@ -466,10 +473,11 @@ async def reactivate(request: Request) -> Response:
     form = await request.form()
     division_id = await _return_division(etablissement_id, form)
     if row["etat"] == "desactive":
-        await Compte.update({Compte.etat: reactivated_state(row)}).where(
-            (Compte.id == compte_id) & (Compte.etat == "desactive")
-        )
-        log.info("compte %s réactivé par le compte %s", compte_id, viewer_of(request).compte_id)
+        async with write_transaction():
+            await Compte.update({Compte.etat: reactivated_state(row)}).where(
+                (Compte.id == compte_id) & (Compte.etat == "desactive")
+            )
+            await audit(request, "comptes.reactiver", f"Compte {row['identifiant']} réactivé.")
     return navigate(request, _back(division_id, "reactive", anchor=_anchor(form)))
 
 
@@ -483,13 +491,15 @@ async def _set_follow_up_access(request: Request, eleve_id: int, removed: bool) 
     etablissement_id = _establishment_id(request)
     form = await request.form()
     division_id = await _return_division(etablissement_id, form)
-    changed = await Eleve.update({Eleve.acces_suivi_retire: removed}).where(
-        (Eleve.id == eleve_id) & (Eleve.etablissement == etablissement_id)
-    ).returning(Eleve.id)
-    if not changed:
-        raise NotFoundException("Élève introuvable dans votre établissement.")
-    log.info("accès aux services de suivi %s pour l'élève %s par le compte %s",
-             "retiré" if removed else "rétabli", eleve_id, viewer_of(request).compte_id)
+    async with write_transaction():
+        changed = await Eleve.update({Eleve.acces_suivi_retire: removed}).where(
+            (Eleve.id == eleve_id) & (Eleve.etablissement == etablissement_id)
+        ).returning(Eleve.id, Eleve.prenom, Eleve.nom_de_famille)
+        if not changed:
+            raise NotFoundException("Élève introuvable dans votre établissement.")
+        pupil = f"{changed[0]['prenom']} {changed[0]['nom_de_famille']}"
+        await audit(request, "eleves.acces_retire" if removed else "eleves.acces_retabli",
+                    f"Accès aux services de suivi {'retiré' if removed else 'rétabli'} : {pupil}.")
     return navigate(request, _back(
         division_id, "acces_retire" if removed else "acces_retabli", anchor=f"eleve-{eleve_id}"
     ))

@@ -1,6 +1,6 @@
 """La fiche de renseignements: guide section 3.3."""
 
-from teleservices.core.api import ServiceSpec, UserType, hookimpl
+from teleservices.core.api import ServiceSpec, StaffRole, UserType, hookimpl
 
 SERVICE = ServiceSpec(
     key="fiche",
@@ -11,6 +11,7 @@ SERVICE = ServiceSpec(
     mobile=False,
     order=40,
     description="Mettre à jour les données administratives de l'élève et de ses responsables.",
+    staff_roles=frozenset({StaffRole.SECRETARIAT}),
 )
 
 

@@ -1,6 +1,6 @@
 """L'inscription pour l'entrée au lycée: guide section 3.2, for parents only."""
 
-from teleservices.core.api import ServiceSpec, UserType, hookimpl
+from teleservices.core.api import ServiceSpec, StaffRole, UserType, hookimpl
 
 SERVICE = ServiceSpec(
     key="inscription",
@@ -11,6 +11,7 @@ SERVICE = ServiceSpec(
     mobile=False,
     order=50,
     description="Inscrire son enfant dans son lycée d'affectation à la fin de la troisième.",
+    staff_roles=frozenset({StaffRole.SECRETARIAT}),
 )
 
 

@@ -1,6 +1,6 @@
 """Les notes: the grades service of guide section 3.4."""
 
-from teleservices.core.api import ServiceSpec, UserType, hookimpl
+from teleservices.core.api import ServiceOption, ServiceSpec, StaffRole, UserType, hookimpl
 
 SERVICE = ServiceSpec(
     key="notes",
@@ -11,6 +11,19 @@ SERVICE = ServiceSpec(
     mobile=True,
     order=10,
     description="Les notes des devoirs par période et par matière, avec la moyenne, la note la plus basse et la plus haute.",
+    # Guide 3.4: grades are shown once the teacher and the school allowed their publication,
+    # as they come or from a chosen date.
+    options=(
+        ServiceOption(
+            key="publication", label="Publication des notes", kind="choice", default="au_fil_de_l_eau",
+            choices=(("au_fil_de_l_eau", "Au fil de l'eau"), ("a_partir_du", "À partir d'une date")),
+        ),
+        ServiceOption(
+            key="publication_a_partir_du", label="Date de publication des notes", kind="date", default="",
+            help="Pour la publication « À partir d'une date » : les notes sont visibles à partir de ce jour.",
+        ),
+    ),
+    staff_roles=frozenset({StaffRole.ENSEIGNANT}),
 )
 
 
