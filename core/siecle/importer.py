@@ -86,15 +86,19 @@ def prepare(uai: str, sources: Sequence[tuple[str, bytes]]) -> list[Prepared]:
 async def ensure_establishment(uai: str, parsed: list[Parsed], create: bool) -> tuple[int, bool]:
     """The establishment's id, and whether it was created now (named from the files when they
     say it: STS first, then the pupils' last-year schooling; its type guessed from the MEFs)."""
-    row = await Etablissement.select(Etablissement.id).where(Etablissement.uai == uai).first()
-    if row is not None:
-        return row["id"], False
-    if not create:
-        raise UnknownEstablishment(f"Établissement {uai} inconnu.")
     hints: dict[str, str] = {}
     for item in sorted(parsed, key=lambda p: p.kind != "sts"):
         for key, value in item.etablissement.items():
             hints.setdefault(key, value)
+    row = await Etablissement.select(Etablissement.id, Etablissement.nom).where(Etablissement.uai == uai).first()
+    if row is not None:
+        # Made by `teleservices personnel create` before any import: named by its UAI until now.
+        if row["nom"] == uai and hints.get("nom"):
+            await Etablissement.update({Etablissement.nom: hints["nom"], Etablissement.sigle: hints.get("sigle", "")}).where(
+                Etablissement.id == row["id"])
+        return row["id"], False
+    if not create:
+        raise UnknownEstablishment(f"Établissement {uai} inconnu.")
     created = await Etablissement.insert(Etablissement(
         uai=uai, nom=hints.get("nom") or uai, type=hints.get("type") or "college", sigle=hints.get("sigle", ""),
         adresse_ligne1=hints.get("adresse_ligne1", ""), commune=hints.get("commune", ""),
