@@ -8,6 +8,7 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from teleservices.core.apiv1 import is_api_path
 from teleservices.core.security import csrf_token, csrf_valid, new_token
 from teleservices.core.sessions import ANON_COOKIE, SESSION_COOKIE, load_viewer
 from teleservices.core.settings import Settings
@@ -38,6 +39,13 @@ class SessionMiddleware(ASGIMiddleware):
         self.settings = settings
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        if is_api_path(scope["path"]):
+            # The API authenticates by its Authorization header alone: no session is read for
+            # it, so a browser's cookie can make no call on the user's behalf (no CSRF to check).
+            scope["user"] = None
+            scope.setdefault("state", {}).update(session_token=None, csrf_token="")
+            await next_app(scope, receive, send)
+            return
         request: Request = Request(scope, receive)
         cookies = request.cookies
         token = cookies.get(SESSION_COOKIE)

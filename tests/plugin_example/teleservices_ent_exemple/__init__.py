@@ -1,12 +1,17 @@
 """Example third-party plugin: "ENT de l'académie", the links each establishment publishes.
 
 It imports only from ``teleservices.core.api``, ships its own template, table and migration,
-and registers through the ``teleservices`` entry-point group.
+and registers through the ``teleservices`` entry-point group. The ENT pushes the links itself:
+``PUT /api/v1/ent_exemple/liens`` with an API key of the establishment.
 """
 
-from litestar import Request, Response, get
+from typing import Annotated
 
-from teleservices.core.api import CurrentChild, DemoContext, ServiceSpec, hookimpl, render
+import msgspec
+from litestar import Request, Response, get, put
+from litestar.params import JSONBody
+
+from teleservices.core.api import CurrentApiClient, CurrentChild, DemoContext, ServiceSpec, hookimpl, render
 from teleservices_ent_exemple.tables import EntExempleLien
 
 
@@ -18,9 +23,43 @@ async def liens(request: Request, child: CurrentChild) -> Response:
     return render(request, "ent_exemple/liens.html", {"child": child, "liens": rows})
 
 
+class Lien(msgspec.Struct, forbid_unknown_fields=True):
+    libelle: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    url: Annotated[str, msgspec.Meta(max_length=300, pattern=r"^https?://[^\s]+$")]
+
+
+class Liens(msgspec.Struct, forbid_unknown_fields=True):
+    """Every link of the establishment: the list replaces the former one."""
+
+    liens: Annotated[list[Lien], msgspec.Meta(max_length=200)]
+
+
+class LiensRemplaces(msgspec.Struct):
+    liens: int
+
+
+@put("/liens", summary="Remplace les liens ENT de l'établissement", description=(
+    "La liste envoyée remplace tous les liens de l'établissement de la clé. Un corps invalide est "
+    "refusé (400, erreurs détaillées) et rien n'est écrit."
+))
+async def remplacer_liens(data: JSONBody[Liens], api_client: CurrentApiClient) -> LiensRemplaces:
+    """Replaces the links of the key's establishment (only its own), in one transaction. An
+    invalid body is refused (400, with the errors) before anything is written."""
+    etablissement_id = api_client.etablissement_id
+    async with EntExempleLien._meta.db.transaction():
+        await EntExempleLien.delete().where(EntExempleLien.etablissement_id == etablissement_id)
+        if data.liens:
+            await EntExempleLien.insert(*(
+                EntExempleLien(etablissement_id=etablissement_id, libelle=lien.libelle, url=lien.url)
+                for lien in data.liens
+            ))
+    return LiensRemplaces(liens=len(data.liens))
+
+
 @hookimpl
 def services() -> list[ServiceSpec]:
     return [ServiceSpec(key="ent_exemple", label="ENT de l'académie", order=90, routes=[liens],
+                        api_routes=[remplacer_liens],
                         description="Les liens de l'espace numérique de travail de l'établissement.")]
 
 
