@@ -91,7 +91,8 @@ class ServiceSpec:
     staff_routes: Sequence[Any] = ()
     staff_roles: frozenset[StaffRole] = frozenset()
     # JSON push endpoints for school software, mounted under ``/api/v1/{key}/`` behind an API
-    # key of the establishment whose scope includes this service.
+    # key of the establishment whose scope includes this service; a handler declares
+    # ``api_client: CurrentApiClient`` and writes only to its establishment.
     api_routes: Sequence[Any] = ()
 
     def visible_to(self, user_type: UserType) -> bool:
@@ -166,6 +167,23 @@ class Child:
         return "née" if self.code_sexe == "2" else "né"
 
 
+@dataclass(frozen=True)
+class ApiClient:
+    """The school software calling the JSON API, as its key says. An ``api_routes`` handler
+    declares ``api_client: CurrentApiClient`` and writes only to ``etablissement_id``, never to an
+    establishment named by the request; the core has already checked that ``portees`` covers
+    the handler's service."""
+
+    cle_id: int
+    nom: str
+    etablissement_id: int
+    portees: frozenset[str]
+
+
+# An API handler declares ``api_client: CurrentApiClient`` to receive the key's ApiClient.
+CurrentApiClient = NamedDependency[ApiClient]
+
+
 # A service handler declares ``child: CurrentChild`` to receive the child its guard checked.
 CurrentChild = NamedDependency[Child]
 
@@ -234,7 +252,9 @@ def plugin_folder(module_file: str, name: str) -> Path:
 
 __all__ = [
     "FAMILIES",
+    "ApiClient",
     "Child",
+    "CurrentApiClient",
     "CurrentChild",
     "DemoContext",
     "Etablissement",

@@ -21,6 +21,8 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
 from teleservices.core.api import Child
+from teleservices.core.apiv1 import is_api_path, pages as api_pages
+from teleservices.core.apiv1.routes import api_error, api_router, openapi_config
 from teleservices.core.db import bind, engine_from_url
 from teleservices.core.administration import ROUTES as ADMINISTRATION_ROUTES
 from teleservices.core.guards import ChooseEstablishment, FirstConnectionRequired, service_guard, staff_guard
@@ -30,6 +32,7 @@ from teleservices.core.middleware import SessionMiddleware
 from teleservices.core.plugins import PluginError, Plugins, all_tables, load_plugins
 from teleservices.core.rendering import THEMES, make_environment, navigate, render
 from teleservices.core.settings import Settings
+from teleservices.core.siecle.web import ROUTES as SIECLE_ROUTES
 from teleservices.core.views import CORE_ROUTES
 
 log = logging.getLogger(__name__)
@@ -115,7 +118,10 @@ def static_routers(settings: Settings, plugins: Plugins) -> list[Router]:
 
 
 def error_page(request: Request, exc: Exception) -> Response:
-    """French error pages; an anonymous visitor is sent to the login page instead."""
+    """French error pages; an anonymous visitor is sent to the login page instead. The API
+    answers in JSON."""
+    if is_api_path(request.url.path):
+        return api_error(request, exc)
     if isinstance(exc, FirstConnectionRequired):
         return navigate(request, "/premiere-connexion")
     if isinstance(exc, ChooseEstablishment):
@@ -142,8 +148,14 @@ class TeleservicesInit(InitPluginProtocol):
         app_config.route_handlers.extend(identity_routes(self.settings))
         app_config.route_handlers.extend(service_routers(self.plugins))
         app_config.route_handlers.extend(ADMINISTRATION_ROUTES)
+        app_config.route_handlers.extend(SIECLE_ROUTES)
         app_config.route_handlers.extend(staff_routers(self.plugins))
         app_config.route_handlers.extend(static_routers(self.settings, self.plugins))
+        app_config.route_handlers.extend(api_pages.ROUTES)
+        app_config.route_handlers.append(api_router(self.plugins))
+        # Only the API is described: every HTML page is left out of the OpenAPI schema.
+        app_config.openapi_config = openapi_config()
+        app_config.include_in_schema = False
         app_config.middleware.append(SessionMiddleware(self.settings))
         app_config.before_send.append(add_security_headers)
         app_config.exception_handlers[HTTPException] = error_page

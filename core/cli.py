@@ -208,6 +208,41 @@ async def _establishment_for(uai: str, academie: str) -> int:
     return row["id"]
 
 
+@main.group("import")
+def import_group() -> None:
+    """Imports from the national systems (SIECLE)."""
+
+
+@import_group.command("siecle")
+@click.option("--uai", required=True, help="UAI (RNE) de l'établissement, ex. 0599901K")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def import_siecle(uai: str, files: tuple[str, ...]) -> None:
+    """Import SIECLE exports (BEE élèves, responsables, nomenclatures; STS-web), XML or zip, in
+    any order, into the establishment UAI, created when it does not exist yet. A refused file
+    imports nothing, the others still do, and the command then exits with status 1."""
+    from pathlib import Path
+
+    from teleservices.core.siecle.files import MAX_UPLOAD_BYTES
+    from teleservices.core.siecle.importer import describe, import_files
+
+    _portal(Settings.from_env())
+    sources = []
+    for name in files:
+        with open(name, "rb") as handle:
+            sources.append((Path(name).name, handle.read(MAX_UPLOAD_BYTES + 1)))
+    with click.progressbar(length=100, label="Import SIECLE") as bar:
+
+        async def progress(percent: int, step: str) -> None:
+            bar.update(percent - bar.pos)
+
+        summary = asyncio.run(import_files(uai, sources, create=True, progress=progress))
+    for line in describe(summary):
+        click.echo(line)
+    if summary.refuses:
+        click.echo(f"{len(summary.refuses)} fichier(s) refusé(s).", err=True)
+        raise SystemExit(1)
+
+
 @main.group()
 def mail() -> None:
     """The outbox of mails."""
