@@ -239,7 +239,7 @@ async def establishment_options(etablissement_id: int, key: str, request: Any) -
 
 
 async def audit(request: Any, action: str, detail: str = "") -> None:
-    """Write a staff action to the audit log (who, what, when, from where)."""
+    """Write a staff action, or an API push, to the audit log (who, what, when, from where)."""
     from teleservices.core.audit import audit as write
 
     await write(request, action, detail)

@@ -13,7 +13,6 @@ from litestar.config.app import AppConfig
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.plugins import InitPluginProtocol
-from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.types import Message, Scope
 
@@ -29,7 +28,7 @@ from teleservices.core.guards import ChooseEstablishment, FirstConnectionRequire
 from teleservices.core.identity.mail import sender_loop
 from teleservices.core.identity.routes import identity_routes
 from teleservices.core.middleware import SessionMiddleware
-from teleservices.core.plugins import PluginError, Plugins, all_tables, load_plugins
+from teleservices.core.plugins import Plugins, all_tables, load_plugins
 from teleservices.core.rendering import THEMES, make_environment, navigate, render
 from teleservices.core.settings import Settings
 from teleservices.core.siecle.web import ROUTES as SIECLE_ROUTES
@@ -81,16 +80,9 @@ def service_routers(plugins: Plugins) -> list[Router]:
     ]
 
 
-# Paths of the core's staff pages under /administration/: no service's staff pages may take one.
-CORE_STAFF_PATHS = frozenset({"api", "comptes", "eleves", "etablissements", "import", "journal", "personnels", "services"})
-
-
 def staff_routers(plugins: Plugins) -> list[Router]:
-    """Each service's staff pages, under ``/administration/{key}``, for the roles it names."""
-    taken = sorted(key for key, spec in plugins.services.items() if spec.staff_routes and key in CORE_STAFF_PATHS)
-    if taken:
-        raise PluginError(f"Le service « {taken[0]} » ne peut pas avoir de pages sous /administration/{taken[0]} : "
-                          "ce chemin est celui d'une page du portail")
+    """Each service's staff pages, under ``/administration/{key}``, for the roles it names.
+    (A key that is one of the core's own paths there is refused at start-up, in plugins.py.)"""
     return [
         Router(
             path=f"/administration/{key}",

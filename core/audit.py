@@ -1,4 +1,5 @@
-"""The audit log of staff actions (who, what, when, from where), read by the head."""
+"""The audit log (who, what, when, from where), read by the head: every staff action, and every
+push of school software through the API."""
 
 from __future__ import annotations
 
@@ -11,17 +12,23 @@ from teleservices.core.tables import Journal
 
 
 async def audit(request: Request, action: str, detail: str = "", etablissement_id: int | None = None) -> None:
-    """Write one line of the journal for the logged-in staff member's action.
+    """Write one line of the journal for the action of whoever makes this request: the logged-in
+    staff member, or the API key of an ``/api/v1`` call (named "clé d'API « its name »").
 
     ``action`` is a short stable code ("services.modifier", "import.siecle"...), ``detail`` a
     French sentence for the head; never put a password or a token in either. Call it inside the
     action's transaction when there is one, so that the line and the change land together.
     """
-    viewer = viewer_of(request)
+    api_client = request.scope.get("state", {}).get("api_client")
+    if api_client is not None:
+        compte, identifiant, etablissement = None, f"clé d'API « {api_client.nom} »", api_client.etablissement_id
+    else:
+        viewer = viewer_of(request)
+        compte, identifiant, etablissement = viewer.compte_id, viewer.identifiant, viewer.etablissement_id
     await Journal.insert(Journal(
-        etablissement=etablissement_id if etablissement_id is not None else viewer.etablissement_id,
-        compte=viewer.compte_id,
-        identifiant=viewer.identifiant,
+        etablissement=etablissement_id if etablissement_id is not None else etablissement,
+        compte=compte,
+        identifiant=identifiant[:80],
         action=action[:60],
         detail=detail,
         adresse=client_address(request)[:64],

@@ -120,6 +120,14 @@ def _collect(plugins: Plugins) -> None:
         raise PluginError(f"Échec au démarrage : {exc} {' '.join(getattr(exc, '__notes__', []))}") from exc
 
 
+# The core's own paths under /administration/ and /api/v1/, where services mount their staff
+# pages and push endpoints: no service key may take one.
+RESERVED_KEYS = frozenset({
+    "api", "comptes", "eleves", "etablissements", "import", "journal", "personnels", "services",
+    "etablissement", "schema",
+})
+
+
 def _collect_services(plugins: Plugins) -> None:
     for name, specs in plugins.results("services"):
         for spec in specs or []:
@@ -127,6 +135,11 @@ def _collect_services(plugins: Plugins) -> None:
                 raise PluginError(f"Plugin « {name} » : services() doit renvoyer des ServiceSpec")
             if not SERVICE_KEY.match(spec.key):
                 raise PluginError(f"Plugin « {name} » : clé de service invalide {spec.key!r}")
+            if spec.key in RESERVED_KEYS:
+                raise PluginError(
+                    f"Plugin « {name} » : la clé de service « {spec.key} » est un chemin du portail "
+                    f"(/administration/{spec.key} ou /api/v1/{spec.key})"
+                )
             if spec.key in plugins.services:
                 raise PluginError(
                     f"Plugin « {name} » : la clé de service « {spec.key} » est déjà déclarée "

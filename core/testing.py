@@ -63,6 +63,17 @@ def run(awaitable: Any) -> Any:
         return pool.submit(asyncio.run, wait()).result()
 
 
+def invoke_cli(args: list[str], **kwargs: Any) -> Any:
+    """Run the ``teleservices`` command with click's CliRunner, in a thread of its own: the
+    command calls ``asyncio.run``, which fails where an event loop already runs (Playwright's)."""
+    from click.testing import CliRunner
+
+    from teleservices.core.cli import main
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(CliRunner().invoke, main, list(args), **kwargs).result()
+
+
 def _prepare_postgres(url: str) -> None:
     try:
         run(_empty_postgres(url))

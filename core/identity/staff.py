@@ -15,7 +15,6 @@ the file itself.
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -28,13 +27,12 @@ from teleservices.core import clock
 from teleservices.core.audit import audit
 from teleservices.core.db import write_transaction
 from teleservices.core.family import opened_services
-from teleservices.core.guards import staff_establishment, staff_guard, viewer_of
+from teleservices.core.guards import staff_establishment, staff_guard
 from teleservices.core.identity import creation, letters
 from teleservices.core.rendering import navigate, render
 from teleservices.core.sessions import close_all_sessions
 from teleservices.core.tables import Compte, Division, Eleve, Jeton
 
-log = logging.getLogger("teleservices.administration")
 
 PAGE = "/administration/comptes"
 

@@ -8,13 +8,12 @@ import re
 from typing import Iterator
 
 import pytest
-from click.testing import CliRunner
 
 from admin_support import journal_cleaned, other, post_with_csrf  # noqa: F401
-from teleservices.core import cli, clock
+from teleservices.core import clock
 from teleservices.core.security import check_password
-from teleservices.core.tables import Compte, Enseignant, Etablissement, Journal, Session
-from teleservices.core.testing import csrf_from, run
+from teleservices.core.tables import Compte, Enseignant, Etablissement, Journal
+from teleservices.core.testing import csrf_from, invoke_cli, run
 
 PAGE = "/administration/personnels"
 NEW_UAI = "0599977Z"
@@ -165,8 +164,7 @@ def test_the_journal_page_filters_and_paginates_in_paris_time(client_as, text, o
 
 
 def test_the_cli_creates_the_first_head_and_an_academy_administrator(demo, accounts_cleaned):
-    runner = CliRunner()
-    result = runner.invoke(cli.main, ["personnel", "create", "--uai", NEW_UAI, "--role", "chef",
+    result = invoke_cli(["personnel", "create", "--uai", NEW_UAI, "--role", "chef",
                                       "--nom", "Marie CURIE", "--academie", "lille"])
     assert result.exit_code == 0, result.output
     assert f"Établissement {NEW_UAI} créé" in result.output and "Identifiant : marie.curie" in result.output
@@ -177,13 +175,13 @@ def test_the_cli_creates_the_first_head_and_an_academy_administrator(demo, accou
     assert account["etablissement"] == etab["id"] and account["role"] == "chef" and account["etat"] == "provisoire"
     assert check_password(account["mot_de_passe"], password)
 
-    result = runner.invoke(cli.main, ["personnel", "create", "--role", "admin_academique", "--academie", "Lille",
+    result = invoke_cli(["personnel", "create", "--role", "admin_academique", "--academie", "Lille",
                                       "--nom", "Paul ACADEMIE"])
     assert result.exit_code == 0, result.output
     admin = run(Compte.select().where(Compte.identifiant == "paul.academie").first())
     assert admin["etablissement"] is None and admin["academie"] == "LILLE" and admin["role"] == "admin_academique"
 
-    refused = runner.invoke(cli.main, ["personnel", "create", "--role", "chef", "--nom", "X Y"])
+    refused = invoke_cli(["personnel", "create", "--role", "chef", "--nom", "X Y"])
     assert refused.exit_code != 0 and "--uai" in refused.output
-    refused = runner.invoke(cli.main, ["personnel", "create", "--role", "admin_academique", "--nom", "X Y"])
+    refused = invoke_cli(["personnel", "create", "--role", "admin_academique", "--nom", "X Y"])
     assert refused.exit_code != 0 and "--academie" in refused.output

@@ -12,7 +12,7 @@ import pytest
 from api_support import api_key, bearer, links_of, links_restored, other_school  # noqa: F401 (fixtures)
 from teleservices.core import clock
 from teleservices.core.security import token_hash
-from teleservices.core.tables import CleApi
+from teleservices.core.tables import CleApi, Journal
 from teleservices.core.testing import csrf_from, run
 
 LINKS = "/api/v1/ent_exemple/liens"
@@ -42,6 +42,17 @@ def test_a_key_pushes_the_links_of_its_establishment(client, client_as, api_key,
 
     assert client.put(LINKS, json={"liens": []}, headers=bearer(key)).json() == {"liens": 0}
     assert links_of(demo.college) == []
+
+    # Each push is in the establishment's audit log, under the key's name.
+    lines = run(Journal.select(Journal.identifiant, Journal.compte, Journal.detail, Journal.adresse).where(
+        (Journal.etablissement == demo.college) & (Journal.action == "ent_exemple.liens")
+    ).order_by(Journal.id))
+    run(Journal.delete().where(Journal.action == "ent_exemple.liens"))
+    assert [(line["identifiant"], line["compte"], line["detail"]) for line in lines] == [
+        ("clé d'API « Logiciel de test »", None, "2 lien(s) ENT publiés"),
+        ("clé d'API « Logiciel de test »", None, "0 lien(s) ENT publiés"),
+    ]
+    assert all(line["adresse"] for line in lines)
 
 
 def test_another_establishment_s_key_writes_only_to_its_own(client, api_key, demo, other_school, links_restored):

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from click.testing import CliRunner
 
 from identite_support import account_row, make_account, travel
 from teleservices.core import clock
-from teleservices.core.cli import main
 from teleservices.core.identity.purge import purge_expired
 from teleservices.core.tables import Compte
-from teleservices.core.testing import run
+from teleservices.core.testing import invoke_cli, run
 
 __all__ = ["make_account", "travel"]
 
@@ -76,10 +73,7 @@ def test_purged_account_cannot_log_in_and_its_link_says_why(make_account, new_cl
 def test_the_command_prints_how_many_accounts_it_deleted(accounts, travel, portal_settings):
     travel(days=93)
     env = {"TELESERVICES_DATABASE_URL": portal_settings.database_url, "TELESERVICES_VAR_DIR": str(portal_settings.var_dir)}
-    # In a thread of its own, as in its own process: the command runs its own event loop, and
-    # this thread may have one running already (Playwright's, when the browser tests ran first).
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        result = pool.submit(CliRunner().invoke, main, ["accounts", "purge-expired"], env=env).result()
+    result = invoke_cli(["accounts", "purge-expired"], env=env)
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "1 compte(s) non activé(s) dans les 3 mois supprimé(s)."
     assert account_row(accounts["en_attente"].compte_id) is None

@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from siecle_support import DATA, MALFORMED, SAMPLES, drop_school, pupil, sample
 from teleservices.core.security import hash_password
 from teleservices.core.siecle import synthetic
 from teleservices.core.tables import Compte, Division, Eleve, Etablissement, ImportSiecle, Journal
-from teleservices.core.testing import csrf_from, run
+from teleservices.core.testing import csrf_from, invoke_cli, run
 
 PAGE = "/administration/import"
 COLLEGE_UAI = "0599901K"
@@ -147,11 +146,10 @@ def test_anonymous_visitors_go_to_the_login_page(client) -> None:
 @pytest.fixture
 def cli(portal_settings: Any) -> Any:
     """Runs ``teleservices``; the command binds the tables to its own engine: put ours back."""
-    from teleservices.core.cli import main
     from teleservices.core.tables import CORE_TABLES
 
     engines = [t._meta.db for t in CORE_TABLES]
-    yield lambda *args: CliRunner().invoke(main, list(args))
+    yield lambda *args: invoke_cli(list(args))
     for table, engine in zip(CORE_TABLES, engines):
         table._meta.db = engine
 

@@ -224,3 +224,11 @@ def test_table_with_the_plugin_name_prefix_is_accepted(settings, piccolo_app_mod
     loaded = load_plugins(settings, extra={"rangee": plugin(piccolo_apps=lambda: [app])})
     assert app in loaded.piccolo_apps
     assert "teleservices.core.piccolo_app" in loaded.piccolo_apps
+
+
+@pytest.mark.parametrize("key", ["comptes", "etablissement", "import"])
+def test_a_key_that_is_a_path_of_the_portal_is_refused(settings, key):
+    """Its staff pages or push endpoints would shadow the core's own (/administration/comptes,
+    /api/v1/etablissement...)."""
+    with pytest.raises(PluginError, match=f"« {key} » est un chemin du portail"):
+        load_plugins(settings, extra={"intrus": offering(ServiceSpec(key, "Intrus"))})

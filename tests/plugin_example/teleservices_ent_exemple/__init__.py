@@ -11,7 +11,9 @@ import msgspec
 from litestar import Request, Response, get, put
 from litestar.params import JSONBody
 
-from teleservices.core.api import CurrentApiClient, CurrentChild, DemoContext, ServiceSpec, hookimpl, render
+from teleservices.core.api import (
+    CurrentApiClient, CurrentChild, DemoContext, ServiceSpec, audit, hookimpl, render,
+)
 from teleservices_ent_exemple.tables import EntExempleLien
 
 
@@ -42,7 +44,7 @@ class LiensRemplaces(msgspec.Struct):
     "La liste envoyée remplace tous les liens de l'établissement de la clé. Un corps invalide est "
     "refusé (400, erreurs détaillées) et rien n'est écrit."
 ))
-async def remplacer_liens(data: JSONBody[Liens], api_client: CurrentApiClient) -> LiensRemplaces:
+async def remplacer_liens(request: Request, data: JSONBody[Liens], api_client: CurrentApiClient) -> LiensRemplaces:
     """Replaces the links of the key's establishment (only its own), in one transaction. An
     invalid body is refused (400, with the errors) before anything is written."""
     etablissement_id = api_client.etablissement_id
@@ -53,6 +55,7 @@ async def remplacer_liens(data: JSONBody[Liens], api_client: CurrentApiClient) -
                 EntExempleLien(etablissement_id=etablissement_id, libelle=lien.libelle, url=lien.url)
                 for lien in data.liens
             ))
+        await audit(request, "ent_exemple.liens", f"{len(data.liens)} lien(s) ENT publiés")
     return LiensRemplaces(liens=len(data.liens))
 
 
