@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -36,6 +37,9 @@ HEAD = "zero.chef"
 FIRST_ID = 8_800_000
 OPENED = ["Les notes", "Les absences"]
 ACTIVATION_SUBJECT = "Message des services en ligne - Mise à jour de votre adresse mail"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(os.environ.get("TELESERVICES_SCREENSHOTS_DIR", ROOT / "test-results" / "screenshots"))
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
 
 async def _clean() -> None:
@@ -92,7 +96,7 @@ async def _classes() -> list[str]:
 
 
 def test_a_head_goes_from_an_empty_portal_to_families_logging_in(
-    page: Page, browser: Any, login_page: Any, live_portal: str, empty_school: None, exports: list[Path],
+    page: Page, open_context: Any, login_page: Any, live_portal: str, empty_school: None, exports: list[Path],
     mail_sink: Any,
 ) -> None:
     login_page(page, HEAD)
@@ -129,7 +133,7 @@ def test_a_head_goes_from_an_empty_portal_to_families_logging_in(
     child = f"{pupil['prenom']} {pupil['nom_de_famille']}"
     parent = next(row for row in letters if row["type"] == "Responsable légal" and child in row["eleves"])
     assert parent["mot_de_passe_provisoire"]
-    family = browser.new_context(base_url=live_portal).new_page()
+    family = open_context().new_page()
     login_page(family, parent["identifiant"], parent["mot_de_passe_provisoire"])
     expect(family).to_have_url(live_portal + "/premiere-connexion")
     mel = "famille.zero@example.org"
@@ -147,4 +151,21 @@ def test_a_head_goes_from_an_empty_portal_to_families_logging_in(
     expect(family.get_by_role("region", name="Élève")).to_contain_text(f"la scolarité de {pupil['prenom']}")
     expect(family.get_by_role("region", name="Élève")).to_contain_text("ANNE FRANK")
     expect(services_listed(family)).to_have_text([re.compile(rf"^\s*{re.escape(name)}(\s|$)") for name in OPENED])
-    family.context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_import_pages_on_a_phone_and_a_computer(
+    open_context: Any, login_page: Any, empty_school: None, exports: list[Path], width: int,
+) -> None:
+    page = open_context(viewport={"width": width, "height": 800}).new_page()
+    login_page(page, HEAD)
+    page.goto("/administration/import")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=SCREENSHOTS / f"import-siecle-{width}.png", full_page=True)
+    page.get_by_label("Fichiers SIECLE").set_input_files(exports)
+    page.get_by_role("button", name="Importer").click()
+    expect(page.get_by_role("status")).to_contain_text("L'import est terminé", timeout=30_000)
+    # Styled like every page (a page's own head must keep the theme's), and no sideways scrolling.
+    assert page.evaluate("document.styleSheets.length") >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=SCREENSHOTS / f"import-siecle-resume-{width}.png", full_page=True)
