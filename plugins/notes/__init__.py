@@ -18,9 +18,14 @@ SERVICE = ServiceSpec(
             key="publication", label="Publication des notes", kind="choice", default="au_fil_de_l_eau",
             choices=(("au_fil_de_l_eau", "Au fil de l'eau"), ("a_partir_du", "À partir d'une date")),
         ),
-        ServiceOption(
-            key="publication_a_partir_du", label="Date de publication des notes", kind="date", default="",
-            help="Pour la publication « À partir d'une date » : les notes sont visibles à partir de ce jour.",
+        *(
+            ServiceOption(
+                key=f"publication_t{n}", label=f"Date de publication des notes du trimestre {n}", kind="date",
+                default="",
+                help=f"Pour la publication « À partir d'une date » : les notes des devoirs du trimestre {n} "
+                "sont visibles à partir de ce jour (aucune tant que la date n'est pas fixée).",
+            )
+            for n in (1, 2, 3)
         ),
     ),
     staff_roles=frozenset({StaffRole.ENSEIGNANT}),
@@ -31,3 +36,7 @@ SERVICE = ServiceSpec(
 def services() -> list[ServiceSpec]:
     return [SERVICE]
 
+
+@hookimpl
+def piccolo_apps() -> list[str]:
+    return ["teleservices.plugins.notes.piccolo_app"]

@@ -42,7 +42,7 @@ def test_the_page_lists_every_installed_service_with_its_declaration(chef, text,
     assert "Public : Parents, Élèves" in notes and "Format mobile" in notes and "Service national de suivi" in notes
     assert '<legend>Publication des notes</legend>' in notes
     assert 'type="radio" id="option-notes-publication-1" name="option-notes-publication" value="au_fil_de_l_eau" checked' in notes
-    assert '<label for="option-notes-publication_a_partir_du">Date de publication des notes</label>' in notes
+    assert '<label for="option-notes-publication_t1">Date de publication des notes du trimestre 1</label>' in notes
     assert 'type="date"' in notes
     fiche = page.split("<legend>La fiche de renseignements</legend>", 1)[1].split("</fieldset>", 1)[0]
     assert "Public : Parents" in fiche and "Pas de format mobile" in fiche
@@ -80,28 +80,32 @@ def test_saving_without_a_change_writes_nothing(chef, journal_cleaned):
 
 def test_options_are_saved_and_read_back_with_their_defaults(chef, demo, portal_app, journal_cleaned):
     response = submit_services(chef, **{
-        "option__notes__publication": "a_partir_du", "option__notes__publication_a_partir_du": "2027-01-15",
+        "option__notes__publication": "a_partir_du", "option__notes__publication_t1": "2027-01-15",
         "option__absences__publication": None,
     })
     assert response.status_code == 303
     notes = portal_app.state.plugins.services["notes"]
-    assert run(read_options(notes, demo.college)) == {"publication": "a_partir_du", "publication_a_partir_du": "2027-01-15"}
+    assert run(read_options(notes, demo.college)) == {
+        "publication": "a_partir_du", "publication_t1": "2027-01-15", "publication_t2": "", "publication_t3": "",
+    }
     absences = portal_app.state.plugins.services["absences"]
     assert run(read_options(absences, demo.college)) == {"publication": False}
     # The lycée set nothing: the declared defaults.
-    assert run(read_options(notes, demo.lycee)) == {"publication": "au_fil_de_l_eau", "publication_a_partir_du": ""}
+    assert run(read_options(notes, demo.lycee)) == {
+        "publication": "au_fil_de_l_eau", "publication_t1": "", "publication_t2": "", "publication_t3": "",
+    }
     page = chef.get("/administration/services").text
     assert 'value="a_partir_du" checked' in page and 'value="2027-01-15"' in page
     detail = journal_cleaned()[0]["detail"]
     assert "Les notes, Publication des notes : À partir d'une date" in detail
-    assert "Les notes, Date de publication des notes : 15/01/2027" in detail
+    assert "Les notes, Date de publication des notes du trimestre 1 : 15/01/2027" in detail
     assert "Les absences, Publier les absences aux familles : non" in detail
 
 
 def test_a_french_date_typed_without_a_date_picker_is_accepted(chef, demo, portal_app):
-    submit_services(chef, **{"option__notes__publication_a_partir_du": "03/02/2027"})
+    submit_services(chef, **{"option__notes__publication_t1": "03/02/2027"})
     notes = portal_app.state.plugins.services["notes"]
-    assert run(read_options(notes, demo.college))["publication_a_partir_du"] == "2027-02-03"
+    assert run(read_options(notes, demo.college))["publication_t1"] == "2027-02-03"
 
 
 def test_a_refused_value_is_shown_next_to_its_field_and_nothing_is_lost(chef, text, demo, journal_cleaned):
@@ -109,15 +113,15 @@ def test_a_refused_value_is_shown_next_to_its_field_and_nothing_is_lost(chef, te
                  .where(ServiceActivation.etablissement == demo.college).order_by(ServiceActivation.service))
     response = chef.post("/administration/services", data={
         **form_of(chef.get("/administration/services").text),
-        "option-notes-publication": "le_lundi", "option-notes-publication_a_partir_du": "32/13/2027",
+        "option-notes-publication": "le_lundi", "option-notes-publication_t1": "32/13/2027",
         "message_accueil": "Bonne rentrée à tous !", "ouvert-ent_exemple": "on",
     }, follow_redirects=False)
     page = text(response)
     assert response.status_code == 200
     assert "Le formulaire contient 2 erreurs" in page
     assert '<span class="erreur-champ" id="erreur-option-notes-publication">Choisissez l\'une des valeurs proposées.</span>' in page
-    assert 'id="erreur-option-notes-publication_a_partir_du">Saisissez une date valide' in page
-    assert 'aria-invalid="true" aria-describedby="erreur-option-notes-publication_a_partir_du"' in page
+    assert 'id="erreur-option-notes-publication_t1">Saisissez une date valide' in page
+    assert 'aria-invalid="true" aria-describedby="erreur-option-notes-publication_t1"' in page
     # What was typed is still there.
     assert ">Bonne rentrée à tous !</textarea>" in page and 'value="32/13/2027"' in page
     assert re.search(r'id="ouvert-ent_exemple" name="ouvert-ent_exemple" checked', page)
