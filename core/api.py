@@ -122,6 +122,8 @@ class Viewer:
     # The establishment a staff page works on, for the header of staff pages.
     etablissement_nom: str = ""
     etablissement_uai: str = ""
+    # For a teacher's account: their STS-web teacher row (their classes are its teaching services).
+    enseignant_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,44 @@ async def audit(request: Any, action: str, detail: str = "") -> None:
     await write(request, action, detail)
 
 
+# The school's data, read by services (one query each; rows as dicts, see core/school.py).
+
+
+async def periods(etablissement_id: int) -> list[dict[str, Any]]:
+    """The periods of the school year, in order: id, code ("T1"...), libelle, debut, fin."""
+    from teleservices.core import school
+
+    return await school.periods(etablissement_id)
+
+
+async def structures(etablissement_id: int) -> list[dict[str, Any]]:
+    """The classes (type_structure "D") and groups ("G"): id, code_structure, libelle, type_structure."""
+    from teleservices.core import school
+
+    return await school.structures(etablissement_id)
+
+
+async def subjects(etablissement_id: int) -> list[dict[str, Any]]:
+    """The subjects: id, code_matiere, code_gestion, libelle."""
+    from teleservices.core import school
+
+    return await school.subjects(etablissement_id)
+
+
+async def pupils_of_structure(division_id: int) -> list[dict[str, Any]]:
+    """The pupils of a class or group who have not left: id, eleve_id, ine, nom_de_famille, prenom."""
+    from teleservices.core import school
+
+    return await school.pupils_of_structure(division_id)
+
+
+async def teaching_services(etablissement_id: int, enseignant_id: int | None = None) -> list[dict[str, Any]]:
+    """Who teaches which subject to which class or group (optionally one teacher's only)."""
+    from teleservices.core import school
+
+    return await school.teaching_services(etablissement_id, enseignant_id)
+
+
 def plugin_folder(module_file: str, name: str) -> Path:
     """The ``name`` sub-folder (templates, static) of the plugin whose ``__file__`` is given."""
     return Path(module_file).resolve().parent / name
@@ -270,7 +310,12 @@ __all__ = [
     "hookimpl",
     "staff_establishment",
     "staff_guard",
+    "periods",
     "plugin_folder",
+    "pupils_of_structure",
     "render",
     "service_options",
+    "structures",
+    "subjects",
+    "teaching_services",
 ]

@@ -65,7 +65,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
 # The establishment is the staff account's own, or the one an academy administrator chose for
 # this session, and then only while it belongs to their academy.
 VIEWER_SQL = """
-SELECT s.id, s.cree_le, s.vu_le, c.id AS compte_id, c.identifiant, c.type, c.etat, c.role, c.academie,
+SELECT s.id, s.cree_le, s.vu_le, c.id AS compte_id, c.identifiant, c.type, c.etat, c.role, c.academie, c.enseignant,
        et.id AS etablissement, et.nom AS etablissement_nom, et.uai AS etablissement_uai
 FROM session s JOIN compte c ON c.id = s.compte
 LEFT JOIN etablissement et ON et.id = COALESCE(c.etablissement, s.etablissement)
@@ -103,4 +103,5 @@ async def load_viewer(token: str, settings: Settings) -> Viewer | None:
         academie=row["academie"] or "",
         etablissement_nom=row["etablissement_nom"] or "",
         etablissement_uai=row["etablissement_uai"] or "",
+        enseignant_id=row["enseignant"],
     )

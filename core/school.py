@@ -1,0 +1,75 @@
+"""What services read of the school's data (periods, structures, subjects, teachers, pupils),
+exported by ``teleservices.core.api``: one raw SQL query each, rows as dicts, so that a plugin
+never imports the core's tables and a page costs a known number of queries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from teleservices.core.tables import Eleve
+
+Rows = list[dict[str, Any]]
+
+PERIODS_SQL = """
+SELECT id, code, libelle, debut, fin FROM periode WHERE etablissement = {} ORDER BY debut, code
+"""
+STRUCTURES_SQL = """
+SELECT id, code_structure, libelle, type_structure FROM division WHERE etablissement = {}
+ORDER BY type_structure, code_structure
+"""
+SUBJECTS_SQL = """
+SELECT id, code_matiere, code_gestion, libelle FROM matiere WHERE etablissement = {} ORDER BY libelle
+"""
+# Pupils still in the establishment (no DATE_SORTIE): of a class by their division, of a group
+# by their membership.
+PUPILS_OF_STRUCTURE_SQL = """
+SELECT e.id, e.eleve_id, e.ine, e.nom_de_famille, e.prenom
+FROM eleve e JOIN division d ON d.id = {}
+WHERE e.etablissement = d.etablissement AND e.date_sortie IS NULL
+  AND (e.division = d.id OR EXISTS (SELECT 1 FROM eleve_groupe g WHERE g.eleve = e.id AND g.division = d.id))
+ORDER BY e.nom_de_famille, e.prenom, e.id
+"""
+TEACHING_SERVICES_SQL = """
+SELECT s.id, s.division AS division_id, d.code_structure, d.libelle AS division_libelle, d.type_structure,
+       s.matiere AS matiere_id, m.libelle AS matiere_libelle, m.code_gestion,
+       s.enseignant AS enseignant_id, t.civilite, t.nom, t.prenom, s.professeur_principal
+FROM enseignement s
+JOIN enseignant t ON t.id = s.enseignant
+JOIN division d ON d.id = s.division
+JOIN matiere m ON m.id = s.matiere
+WHERE d.etablissement = {} {teacher}
+ORDER BY d.type_structure, d.code_structure, m.libelle, t.nom, t.prenom
+"""
+
+
+async def periods(etablissement_id: int) -> Rows:
+    """The periods of the school year (T1, T2, T3 or S1, S2), in order: code, libelle, debut, fin."""
+    return await Eleve.raw(PERIODS_SQL, etablissement_id)
+
+
+async def structures(etablissement_id: int) -> Rows:
+    """The classes (type_structure "D") and groups ("G") of an establishment."""
+    return await Eleve.raw(STRUCTURES_SQL, etablissement_id)
+
+
+async def subjects(etablissement_id: int) -> Rows:
+    """The subjects of an establishment's nomenclature: code_matiere, code_gestion, libelle."""
+    return await Eleve.raw(SUBJECTS_SQL, etablissement_id)
+
+
+async def pupils_of_structure(division_id: int) -> Rows:
+    """The pupils of a class or a group who have not left, by name: id, eleve_id (SIECLE), ine,
+    nom_de_famille, prenom."""
+    return await Eleve.raw(PUPILS_OF_STRUCTURE_SQL, division_id)
+
+
+async def teaching_services(etablissement_id: int, enseignant_id: int | None = None) -> Rows:
+    """Who teaches what to which class or group (all of them, or one teacher's): the structure,
+    the subject, the teacher, and whether they are the professeur principal."""
+    if enseignant_id is None:
+        rows = await Eleve.raw(TEACHING_SERVICES_SQL.replace("{teacher}", ""), etablissement_id)
+    else:
+        rows = await Eleve.raw(TEACHING_SERVICES_SQL.replace("{teacher}", "AND s.enseignant = {}"),
+                               etablissement_id, enseignant_id)
+    return [{**row, "professeur_principal": bool(row["professeur_principal"])} for row in rows]
