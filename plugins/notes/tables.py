@@ -45,11 +45,13 @@ class NotesNote(Table):
 
 
 class NotesVisite(Table):
-    """When an account last looked at a pupil's grades: what appeared since is "nouveau"."""
+    """An account's visits to a pupil's grades. A grade that became visible after
+    ``nouveau_depuis`` (the end of the previous visit) is marked "nouveau" until the next one."""
 
     compte_id = Integer()
     eleve_id = Integer()
-    vu_le = Timestamptz(default=TimestamptzNow())
+    vu_le = Timestamptz(default=TimestamptzNow())  # the last page view
+    nouveau_depuis = Timestamptz(default=TimestamptzNow())
 
 
 TABLES = [NotesDevoir, NotesNote, NotesVisite]
