@@ -8,7 +8,7 @@ from pathlib import Path
 from teleservices.core.siecle import synthetic
 from teleservices.core.tables import Compte, Etablissement, Responsable
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "siecle-samples"
+SAMPLES = Path(__file__).resolve().parent / "data" / "siecle-samples"  # a copy of shared/data/siecle-samples
 DATA = Path(__file__).parent / "data" / "siecle"
 MALFORMED = "dossiersco_eleves_avec_adresse_simple.xml"
 RESPONSABLES = "dossiersco_responsables_avec_adresses_simple.xml"
