@@ -285,6 +285,36 @@ async def teaching_services(etablissement_id: int, enseignant_id: int | None = N
     return await school.teaching_services(etablissement_id, enseignant_id)
 
 
+async def pupil_structures(eleve_id: int) -> list[dict[str, Any]]:
+    """A pupil's class and groups: id, code_structure, libelle, type_structure ("D" or "G")."""
+    from teleservices.core import school
+
+    return await school.pupil_structures(eleve_id)
+
+
+async def pupil_teaching_team(eleve_id: int) -> list[dict[str, Any]]:
+    """Who teaches a pupil (class and groups), by subject: division_id, code_structure,
+    matiere_id, matiere_libelle, enseignant_id, civilite, nom, prenom, professeur_principal."""
+    from teleservices.core import school
+
+    return await school.pupil_teaching_team(eleve_id)
+
+
+async def labels(matiere_ids: Any, enseignant_ids: Any) -> dict[str, dict[int, dict[str, Any]]]:
+    """Subjects and teachers by id, in one query: ``{"matiere": {id: {"libelle"}},
+    "enseignant": {id: {"civilite", "nom", "prenom"}}}``."""
+    from teleservices.core import school
+
+    return await school.labels(matiere_ids, enseignant_ids)
+
+
+def now() -> dt.datetime:
+    """The portal's clock (UTC): services read the time here, so that tests can travel in it."""
+    from teleservices.core import clock
+
+    return clock.now()
+
+
 def plugin_folder(module_file: str, name: str) -> Path:
     """The ``name`` sub-folder (templates, static) of the plugin whose ``__file__`` is given."""
     return Path(module_file).resolve().parent / name
@@ -308,10 +338,14 @@ __all__ = [
     "audit",
     "establishment_options",
     "hookimpl",
+    "labels",
+    "now",
     "staff_establishment",
     "staff_guard",
     "periods",
     "plugin_folder",
+    "pupil_structures",
+    "pupil_teaching_team",
     "pupils_of_structure",
     "render",
     "service_options",

@@ -5,6 +5,7 @@ never imports the core's tables and a page costs a known number of queries.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from teleservices.core.tables import Eleve
@@ -73,3 +74,62 @@ async def teaching_services(etablissement_id: int, enseignant_id: int | None = N
         rows = await Eleve.raw(TEACHING_SERVICES_SQL.replace("{teacher}", "AND s.enseignant = {}"),
                                etablissement_id, enseignant_id)
     return [{**row, "professeur_principal": bool(row["professeur_principal"])} for row in rows]
+
+
+# A pupil's structures: their class and the groups they belong to.
+PUPIL_STRUCTURES = """
+SELECT d.id FROM division d JOIN eleve e ON e.id = {}
+WHERE d.id = e.division OR d.id IN (SELECT g.division FROM eleve_groupe g WHERE g.eleve = e.id)
+"""
+PUPIL_STRUCTURES_SQL = f"""
+SELECT d.id, d.code_structure, d.libelle, d.type_structure FROM division d
+WHERE d.id IN ({PUPIL_STRUCTURES}) ORDER BY d.type_structure, d.code_structure
+"""
+PUPIL_TEAM_SQL = f"""
+SELECT s.division AS division_id, d.code_structure, d.type_structure,
+       s.matiere AS matiere_id, m.libelle AS matiere_libelle,
+       s.enseignant AS enseignant_id, t.civilite, t.nom, t.prenom, s.professeur_principal
+FROM enseignement s
+JOIN division d ON d.id = s.division
+JOIN matiere m ON m.id = s.matiere
+JOIN enseignant t ON t.id = s.enseignant
+WHERE s.division IN ({PUPIL_STRUCTURES})
+ORDER BY m.libelle, t.nom, t.prenom
+"""
+LABELS_SQL = """
+SELECT 'matiere' AS kind, id, libelle, '' AS civilite, '' AS nom, '' AS prenom FROM matiere WHERE id IN ({matieres})
+UNION ALL
+SELECT 'enseignant' AS kind, id, '' AS libelle, civilite, nom, prenom FROM enseignant WHERE id IN ({enseignants})
+"""
+LABEL_KEYS = {"matiere": ("libelle",), "enseignant": ("civilite", "nom", "prenom")}
+
+
+async def pupil_structures(eleve_id: int) -> Rows:
+    """A pupil's class (type_structure "D") and groups ("G"): id, code_structure, libelle."""
+    return await Eleve.raw(PUPIL_STRUCTURES_SQL, eleve_id)
+
+
+async def pupil_teaching_team(eleve_id: int) -> Rows:
+    """Who teaches a pupil, in their class and groups, by subject: the structure, the subject
+    (matiere_id, matiere_libelle), the teacher (enseignant_id, civilite, nom, prenom) and
+    whether they are the professeur principal."""
+    rows = await Eleve.raw(PUPIL_TEAM_SQL, eleve_id)
+    return [{**row, "professeur_principal": bool(row["professeur_principal"])} for row in rows]
+
+
+async def labels(matiere_ids: Collection[int], enseignant_ids: Collection[int]) -> dict[str, dict[int, dict[str, Any]]]:
+    """Subjects and teachers by id, in one query: ``{"matiere": {id: {"libelle"}}, "enseignant":
+    {id: {"civilite", "nom", "prenom"}}}``. No query at all when both are empty."""
+    result: dict[str, dict[int, dict[str, Any]]] = {"matiere": {}, "enseignant": {}}
+    matieres, enseignants = sorted(set(matiere_ids)), sorted(set(enseignant_ids))
+    if not matieres and not enseignants:
+        return result
+    # "IN (NULL)" matches nothing, where "IN ()" is a syntax error on PostgreSQL.
+    sql = LABELS_SQL.format(
+        matieres=", ".join("{}" for _ in matieres) or "NULL",
+        enseignants=", ".join("{}" for _ in enseignants) or "NULL",
+    )
+    for row in await Eleve.raw(sql, *matieres, *enseignants):
+        keys = LABEL_KEYS[row["kind"]]
+        result[row["kind"]][row["id"]] = {key: row[key] for key in keys}
+    return result

@@ -1,6 +1,7 @@
 """Les notes: the grades service of guide section 3.4."""
 
-from teleservices.core.api import ServiceOption, ServiceSpec, StaffRole, UserType, hookimpl
+from teleservices.core.api import DemoContext, ServiceOption, ServiceSpec, StaffRole, UserType, hookimpl
+from teleservices.plugins.notes import demo, famille
 
 SERVICE = ServiceSpec(
     key="notes",
@@ -28,6 +29,7 @@ SERVICE = ServiceSpec(
             for n in (1, 2, 3)
         ),
     ),
+    routes=famille.ROUTES,
     staff_roles=frozenset({StaffRole.ENSEIGNANT}),
 )
 
@@ -40,3 +42,13 @@ def services() -> list[ServiceSpec]:
 @hookimpl
 def piccolo_apps() -> list[str]:
     return ["teleservices.plugins.notes.piccolo_app"]
+
+
+@hookimpl
+async def demo_data(context: DemoContext) -> None:
+    await demo.load(context)
+
+
+@hookimpl
+async def accounts_merged(kept: int, merged: int) -> None:
+    await famille.fusionner_visites(kept, merged)

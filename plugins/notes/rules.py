@@ -31,6 +31,8 @@ MOIS = ("Janvier", "Février", "Mars", "Avril", "Mai", "Juin", "Juillet", "Août
 # Page views closer than this belong to the same visit: filtering the table (a new page without
 # JavaScript) does not make the "nouveau" badges disappear.
 MEME_VISITE = dt.timedelta(minutes=30)
+# At an account's first visit, what was published during the last week is "nouveau".
+PREMIERE_VISITE = dt.timedelta(days=7)
 
 TOUTES = "toutes"
 
@@ -149,11 +151,8 @@ def _date_option(value: Any) -> dt.date | None:
         return None
 
 
-def est_nouvelle(visible_depuis: dt.datetime, saisie_le: dt.datetime | None, nouveau_depuis: dt.datetime | None) -> bool:
-    """A grade is "nouveau" when it became visible, or was changed, after the previous visit.
-    On an account's first visit nothing is: everything would be."""
-    if nouveau_depuis is None:
-        return False
+def est_nouvelle(visible_depuis: dt.datetime, saisie_le: dt.datetime | None, nouveau_depuis: dt.datetime) -> bool:
+    """A grade is "nouveau" when it became visible, or was changed, after the previous visit."""
     return max(visible_depuis, saisie_le or visible_depuis) > nouveau_depuis
 
 
@@ -162,9 +161,9 @@ def visite_suivante(
 ) -> tuple[dt.datetime, dt.datetime]:
     """The visit row (vu_le, nouveau_depuis) after a page view now. A new visit marks as new what
     appeared since the previous one ended; a view within ``MEME_VISITE`` of the last one
-    continues the same visit and keeps its marks."""
+    continues the same visit and keeps its marks. A first visit marks the last week's grades."""
     if vu_le is None or nouveau_depuis is None:
-        return maintenant, maintenant
+        return maintenant, maintenant - PREMIERE_VISITE
     if maintenant - vu_le > MEME_VISITE:
         return maintenant, vu_le
     return maintenant, nouveau_depuis

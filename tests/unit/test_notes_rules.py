@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from teleservices.plugins.notes.rules import (
-    MEME_VISITE, NoteComptee, Periode, Statistiques, affiche, est_nouvelle, est_visible, filtre,
+    MEME_VISITE, PREMIERE_VISITE, NoteComptee, Periode, Statistiques, affiche, est_nouvelle, est_visible, filtre,
     mois_de_l_annee, moyenne_generale, moyenne_matiere, periode_courante, periode_de, statistiques,
     visible_le, visite_suivante,
 )
@@ -173,12 +173,11 @@ def test_new_grades_since_the_previous_visit():
     assert not est_nouvelle(PUBLIE_LE, None, PUBLIE_LE + dt.timedelta(hours=1))
     # Changed by the teacher after the visit: new again.
     assert est_nouvelle(PUBLIE_LE, PUBLIE_LE + dt.timedelta(days=2), PUBLIE_LE + dt.timedelta(days=1))
-    assert not est_nouvelle(PUBLIE_LE, None, None)  # a first visit marks nothing
 
 
 def test_a_visit_lasts_while_pages_follow_each_other():
     first = dt.datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
-    assert visite_suivante(None, None, first) == (first, first)
+    assert visite_suivante(None, None, first) == (first, first - PREMIERE_VISITE)  # the last week is new
     a_bit_later = first + MEME_VISITE - dt.timedelta(minutes=1)
     assert visite_suivante(first, first, a_bit_later) == (a_bit_later, first)
     next_day = first + dt.timedelta(days=1)

@@ -1,0 +1,292 @@
+"""The families' pages of the notes (guide 3.4), under ``/eleves/{eleve_id}/notes/``, behind the
+core's service guard: « Les notes : liste des notes » with its two filters, the teaching team,
+the averages of the period and how each is computed, a chart per subject.
+
+Only grades visible to families are ever read into these pages: the SQL keeps published
+assessments only, then ``rules.visible_le`` applies the establishment's publication option;
+statistics come from the published assessment's own grades. Every page costs the same number of
+queries whatever the number of grades or subjects: the periods, the teaching team, the grades
+with their statistics (one grouped query), the labels of their subjects and teachers, and the
+visit (read; written on a full page view).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import Request, Response, get
+
+from teleservices.core.api import (
+    CurrentChild, labels, now, periods, pupil_teaching_team, render, service_options,
+)
+from teleservices.plugins.notes import graphique, rules
+from teleservices.plugins.notes.rules import Filtre, NoteComptee, Periode, Statistiques
+from teleservices.plugins.notes.tables import NotesDevoir
+
+RESULTATS = "notes-resultats"  # the region the filter form swaps with htmx
+DIALOGUE = "notes-dialogue-contenu"  # where htmx puts a dialog's content
+
+# The child's grades of published assessments of the school year, each with its assessment's
+# statistics (numeric grades only: SQL's aggregates skip the NULL value of a code).
+NOTES_SQL = """
+SELECT d.id, d.matiere_id, d.enseignant_id, d.libelle, d.date, d.coefficient, d.bareme, d.publie_le,
+       n.valeur, n.code, n.saisie_le,
+       COUNT(c.valeur) AS nombre, SUM(c.valeur) AS somme, MIN(c.valeur) AS mini, MAX(c.valeur) AS maxi
+FROM notes_note n
+JOIN notes_devoir d ON d.id = n.devoir
+JOIN notes_note c ON c.devoir = d.id
+WHERE n.eleve_id = {} AND d.etablissement_id = {} AND d.publie = {} AND d.date >= {} AND d.date <= {}
+GROUP BY d.id, n.id
+ORDER BY d.date DESC, d.id DESC
+"""
+VISITE_SQL = "SELECT vu_le, nouveau_depuis FROM notes_visite WHERE compte_id = {} AND eleve_id = {}"
+ENREGISTRER_VISITE_SQL = """
+INSERT INTO notes_visite (compte_id, eleve_id, vu_le, nouveau_depuis) VALUES ({}, {}, {}, {})
+ON CONFLICT (compte_id, eleve_id) DO UPDATE SET vu_le = excluded.vu_le, nouveau_depuis = excluded.nouveau_depuis
+"""
+TOUJOURS = (dt.date(1900, 1, 1), dt.date(9999, 12, 31))
+
+
+@dataclass
+class Ligne:
+    """A row of « Liste des notes »."""
+
+    devoir_id: int
+    matiere_id: int
+    matiere: str
+    enseignant: str
+    libelle: str
+    date: dt.date
+    valeur: float | None
+    code: str
+    bareme: int
+    coefficient: float
+    stats: Statistiques
+    nouveau: bool
+
+    @property
+    def note(self) -> str:
+        return rules.affiche(self.valeur, self.code)
+
+    def comptee(self) -> NoteComptee:
+        return NoteComptee(self.libelle, self.date, self.valeur, self.code, self.bareme, self.coefficient)
+
+
+@dataclass
+class Equipe:
+    """The teaching team: teachers by subject (label → names) and the professeur principal."""
+
+    matieres: dict[int, str] = field(default_factory=dict)
+    enseignants: dict[str, list[str]] = field(default_factory=dict)
+    principal: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Notes:
+    """Everything the page shows, read in a fixed number of queries."""
+
+    periodes: list[Periode]
+    lignes: list[Ligne]  # every visible grade of the school year
+    equipe: Equipe
+    aujourdhui: dt.date
+
+
+def nom_enseignant(row: dict[str, Any] | None) -> str:
+    """« Mme PETIT », « M. BERNARD », as SIECLE's civilité gives it."""
+    if not row:
+        return ""
+    civilite = {"MME": "Mme", "M.": "M.", "M": "M."}.get((row.get("civilite") or "").upper(), row.get("civilite") or "")
+    return f"{civilite} {row['nom']}".strip()
+
+
+def _equipe(team: list[dict[str, Any]]) -> Equipe:
+    equipe = Equipe()
+    for row in team:
+        equipe.matieres[row["matiere_id"]] = row["matiere_libelle"]
+        noms = equipe.enseignants.setdefault(row["matiere_libelle"], [])
+        nom = nom_enseignant(row)
+        if nom not in noms:
+            noms.append(nom)
+        if row["professeur_principal"] and nom not in equipe.principal:
+            equipe.principal.append(nom)
+    return equipe
+
+
+async def lire(request: Request, child: Any, visite: bool) -> Notes:
+    """The visible grades of the child's school year, the periods and the teaching team; a full
+    page view (``visite``) records the visit."""
+    maintenant = now()
+    periodes = [Periode(p["code"], p["libelle"], p["debut"], p["fin"]) for p in await periods(child.etablissement.id)]
+    equipe = _equipe(await pupil_teaching_team(child.id))
+    annee = (min(p.debut for p in periodes), max(p.fin for p in periodes)) if periodes else TOUJOURS
+    rows = await NotesDevoir.raw(NOTES_SQL, child.id, child.etablissement.id, True, *annee)
+    options = service_options(request)
+    visibles = []
+    for row in rows:
+        depuis = rules.visible_le(True, row["publie_le"], row["date"], options, periodes)
+        if rules.est_visible(depuis, maintenant):
+            visibles.append((row, depuis))
+    noms = await labels({r["matiere_id"] for r, _ in visibles}, {r["enseignant_id"] for r, _ in visibles if r["enseignant_id"]})
+    nouveau_depuis = await _visite(request, child, maintenant, visite)
+    lignes = [
+        Ligne(
+            devoir_id=row["id"], matiere_id=row["matiere_id"],
+            matiere=noms["matiere"].get(row["matiere_id"], {}).get("libelle", ""),
+            enseignant=nom_enseignant(noms["enseignant"].get(row["enseignant_id"])),
+            libelle=row["libelle"], date=row["date"], valeur=row["valeur"], code=row["code"],
+            bareme=row["bareme"], coefficient=row["coefficient"],
+            stats=Statistiques.agregat(row["nombre"], row["somme"], row["mini"], row["maxi"]),
+            nouveau=rules.est_nouvelle(depuis, row["saisie_le"], nouveau_depuis),
+        )
+        for row, depuis in visibles
+    ]
+    return Notes(periodes, lignes, equipe, maintenant.date())
+
+
+async def _visite(request: Request, child: Any, maintenant: dt.datetime, enregistrer: bool) -> dt.datetime:
+    """Since when grades are « nouveau » for this account. A full page view records the visit;
+    a fragment (filtering with htmx) or a dialog only reads it."""
+    compte_id = request.user.compte_id
+    rows = await NotesDevoir.raw(VISITE_SQL, compte_id, child.id)
+    vu_le, depuis = (rows[0]["vu_le"], rows[0]["nouveau_depuis"]) if rows else (None, None)
+    if not enregistrer:
+        return depuis or maintenant - rules.PREMIERE_VISITE
+    vu_le, depuis = rules.visite_suivante(vu_le, depuis, maintenant)
+    await NotesDevoir.raw(ENREGISTRER_VISITE_SQL, compte_id, child.id, vu_le, depuis)
+    return depuis
+
+
+def _matiere_choisie(valeur: str | None, equipe: Equipe, lignes: list[Ligne]) -> int | None:
+    try:
+        matiere = int(valeur or "")
+    except ValueError:
+        return None
+    known = set(equipe.matieres) | {ligne.matiere_id for ligne in lignes}
+    return matiere if matiere in known else None
+
+
+def _matieres(notes: Notes) -> list[tuple[int, str]]:
+    """The child's subjects for « et par »: those of the teaching team and those graded."""
+    matieres = dict(notes.equipe.matieres)
+    for ligne in notes.lignes:
+        matieres.setdefault(ligne.matiere_id, ligne.matiere)
+    return sorted(matieres.items(), key=lambda item: item[1])
+
+
+@dataclass
+class MoyenneMatiere:
+    matiere_id: int
+    matiere: str
+    moyenne: rules.Moyenne
+
+
+def moyennes(lignes: list[Ligne]) -> list[MoyenneMatiere]:
+    """The average of each subject of these grades, by subject label."""
+    par_matiere: dict[int, list[Ligne]] = defaultdict(list)
+    for ligne in lignes:
+        par_matiere[ligne.matiere_id].append(ligne)
+    resultat = [
+        MoyenneMatiere(matiere_id, groupe[0].matiere, rules.moyenne_matiere(l.comptee() for l in sorted(groupe, key=lambda l: l.date)))
+        for matiere_id, groupe in par_matiere.items()
+    ]
+    return sorted(resultat, key=lambda m: m.matiere)
+
+
+def _contexte(request: Request, child: Any, notes: Notes) -> dict[str, Any]:
+    choix = filtre_de(request, notes)
+    f, matiere = choix
+    de_la_periode = [l for l in notes.lignes if f.garde(l.date)]
+    affichees = [l for l in de_la_periode if matiere is None or l.matiere_id == matiere]
+    par_matiere = moyennes(de_la_periode)
+    generale = rules.moyenne_generale(m.moyenne.valeur for m in par_matiere)
+    montrees = [m for m in par_matiere if matiere is None or m.matiere_id == matiere]
+    return {
+        "child": child,
+        "base": f"/eleves/{child.id}/notes",
+        "periodes": notes.periodes,
+        "mois": rules.mois_de_l_annee(notes.periodes),
+        "matieres": _matieres(notes),
+        "filtre": f,
+        "matiere": matiere,
+        "lignes": affichees,
+        "moyennes": montrees,
+        "generale": generale,
+        "graphiques": [graphique.courbe(m.matiere_id, m.matiere, [l for l in de_la_periode if l.matiere_id == m.matiere_id])
+                       for m in montrees],
+        "legende": rules.LEGENDE,
+        "equipe": notes.equipe,
+        "resultats": RESULTATS,
+        "dialogue": DIALOGUE,
+        "sur_20": sur_20,
+        "affiche": rules.affiche,
+    }
+
+
+def filtre_de(request: Request, notes: Notes) -> tuple[Filtre, int | None]:
+    f = rules.filtre(request.query_params.get("periode"), notes.periodes, notes.aujourdhui)
+    return f, _matiere_choisie(request.query_params.get("matiere"), notes.equipe, notes.lignes)
+
+
+def sur_20(valeur: float | None) -> str:
+    """An average as shown: « 13,25 », or « – » when there is none."""
+    return "–" if valeur is None else rules.affiche(round(valeur, 2))
+
+
+def _fragment(request: Request, target: str) -> bool:
+    return request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == target
+
+
+def _dialogue(request: Request, template: str) -> str:
+    """A dialog's content for htmx, which opens it in the page's <dialog>; a page of its own
+    without JavaScript."""
+    return f"{template}_dialogue.html" if _fragment(request, DIALOGUE) else f"{template}.html"
+
+
+@get("/", name="notes:liste")
+async def liste(request: Request, child: CurrentChild) -> Response:
+    """« Les notes : liste des notes »; with htmx the filter form gets only the results region."""
+    fragment = _fragment(request, RESULTATS)
+    contexte = _contexte(request, child, await lire(request, child, visite=not fragment))
+    template = "notes/resultats_fragment.html" if fragment else "notes/liste.html"
+    return render(request, template, contexte)
+
+
+@get("/equipe", name="notes:equipe")
+async def equipe(request: Request, child: CurrentChild) -> Response:
+    """The teaching team: a dialog's content for htmx, a page without JavaScript."""
+    team = _equipe(await pupil_teaching_team(child.id))
+    contexte = {"child": child, "equipe": team, "base": f"/eleves/{child.id}/notes"}
+    return render(request, _dialogue(request, "notes/equipe"), contexte)
+
+
+@get("/moyenne", name="notes:moyenne")
+async def moyenne(request: Request, child: CurrentChild) -> Response:
+    """How an average is computed: the grades it takes and the ones it leaves out, and why."""
+    notes = await lire(request, child, visite=False)
+    f, matiere = filtre_de(request, notes)
+    de_la_periode = [l for l in notes.lignes if f.garde(l.date)]
+    par_matiere = moyennes(de_la_periode)
+    detail = next((m for m in par_matiere if m.matiere_id == matiere), None)
+    contexte = {
+        "child": child, "base": f"/eleves/{child.id}/notes", "filtre": f, "matiere": matiere,
+        "detail": detail, "par_matiere": par_matiere,
+        "generale": rules.moyenne_generale(m.moyenne.valeur for m in par_matiere),
+        "nom_matiere": dict(_matieres(notes)).get(matiere, "") if matiere else "",
+        "sur_20": sur_20, "affiche": rules.affiche,
+    }
+    return render(request, _dialogue(request, "notes/moyenne"), contexte)
+
+
+ROUTES = [liste, equipe, moyenne]
+
+
+async def fusionner_visites(kept: int, merged: int) -> None:
+    """Two parent accounts become one: the kept account's visits win, the other's move to it."""
+    await NotesDevoir.raw(
+        "DELETE FROM notes_visite WHERE compte_id = {} AND eleve_id IN "
+        "(SELECT eleve_id FROM notes_visite WHERE compte_id = {})", merged, kept,
+    )
+    await NotesDevoir.raw("UPDATE notes_visite SET compte_id = {} WHERE compte_id = {}", kept, merged)
