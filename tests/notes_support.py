@@ -23,6 +23,7 @@ class Services:
 
     mine: dict
     other: dict
+    etablissement_id: int
 
     @staticmethod
     def value(service: dict) -> str:
@@ -30,14 +31,15 @@ class Services:
 
 
 @pytest.fixture(scope="session")
-def services(demo: Any) -> Services:
-    enseignant = run(Compte.select(Compte.enseignant).where(Compte.identifiant == "demo.prof").first())["enseignant"]
-    every = run(teaching_services(demo.college))
+def services(portal_settings: Any) -> Services:
+    account = run(Compte.select(Compte.enseignant, Compte.etablissement).where(Compte.identifiant == "demo.prof").first())
+    enseignant = account["enseignant"]
+    every = run(teaching_services(account["etablissement"]))
     mine = next(s for s in every if s["enseignant_id"] == enseignant and s["type_structure"] == "D")
     other = next(s for s in every if s["enseignant_id"] != enseignant and s["division_id"] != mine["division_id"]
                  and not any(m["enseignant_id"] == enseignant and m["division_id"] == s["division_id"]
                              and m["matiere_id"] == s["matiere_id"] for m in every))
-    return Services(mine=mine, other=other)
+    return Services(mine=mine, other=other, etablissement_id=account["etablissement"])
 
 
 def _max_id(table: Any) -> int:
@@ -75,6 +77,6 @@ def journal_actions(action_prefix: str = "notes.") -> list[dict]:
         Journal.action.like(f"{action_prefix}%")).order_by(Journal.id))
 
 
-def a_school_day(demo: Any) -> dt.date:
-    """A day of the first period, so that every devoir falls in a period."""
-    return run(periods(demo.college))[0]["debut"] + dt.timedelta(days=20)
+def a_school_day(etablissement_id: int) -> dt.date:
+    """A day of the establishment's first period, so that every devoir falls in a period."""
+    return run(periods(etablissement_id))[0]["debut"] + dt.timedelta(days=20)

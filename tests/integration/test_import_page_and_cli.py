@@ -145,12 +145,14 @@ def test_anonymous_visitors_go_to_the_login_page(client) -> None:
 
 @pytest.fixture
 def cli(portal_settings: Any) -> Any:
-    """Runs ``teleservices``; the command binds the tables to its own engine: put ours back."""
-    from teleservices.core.tables import CORE_TABLES
+    """Runs ``teleservices``; the command binds the tables to its own engine: put ours back,
+    the plugins' tables too (a transaction spans core and plugin tables only on one engine)."""
+    from teleservices.core.plugins import all_tables, load_plugins
 
-    engines = [t._meta.db for t in CORE_TABLES]
+    tables = all_tables(load_plugins(portal_settings))
+    engines = [t._meta.db for t in tables]
     yield lambda *args: invoke_cli(list(args))
-    for table, engine in zip(CORE_TABLES, engines):
+    for table, engine in zip(tables, engines):
         table._meta.db = engine
 
 

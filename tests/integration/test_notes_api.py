@@ -23,7 +23,7 @@ def body(demo, services):
     """A push of two devoirs of demo.prof's class, with the pupils' SIECLE ids."""
     division = services.mine
     pupils = run(pupils_of_structure(division["division_id"]))
-    day = a_school_day(demo).isoformat()
+    day = a_school_day(demo.college).isoformat()
     return {
         "pupils": pupils,
         "json": {"devoirs": [

@@ -54,11 +54,11 @@ def test_the_teacher_sees_and_creates_devoirs_of_their_own_classes_only(client_a
     assert Services.value(services.mine) in form and Services.value(services.other) not in form
     assert '<label for="libelle">Libellé du contrôle' in form
 
-    refused = post(prof, f"{PAGE}/nouveau", devoir_form(Services.value(services.other), a_school_day(demo)))
+    refused = post(prof, f"{PAGE}/nouveau", devoir_form(Services.value(services.other), a_school_day(demo.college)))
     assert refused.status_code == 200 and "Choisissez la classe" in text(refused)
     assert 'value="Contrôle de géométrie"' in text(refused)  # nothing typed is lost
 
-    created = post(prof, f"{PAGE}/nouveau", devoir_form(Services.value(services.mine), a_school_day(demo)))
+    created = post(prof, f"{PAGE}/nouveau", devoir_form(Services.value(services.mine), a_school_day(demo.college)))
     assert created.status_code == 303
     devoir_id = int(re.search(r"/administration/notes/(\d+)\?ok=cree", created.headers["location"])[1])
     row = devoir_row(devoir_id)
@@ -69,7 +69,7 @@ def test_the_teacher_sees_and_creates_devoirs_of_their_own_classes_only(client_a
     assert "Le devoir est créé" in page and "Non publié" in page
     assert "Devoir créé" in journal_actions("notes.devoir.creer")[-1]["detail"]
 
-    theirs = make_devoir(demo.college, services.other, date=a_school_day(demo), libelle="Devoir d'un collègue")
+    theirs = make_devoir(demo.college, services.other, date=a_school_day(demo.college), libelle="Devoir d'un collègue")
     listing = text(prof.get(PAGE))
     assert "Contrôle de géométrie" in listing and "Devoir d'un collègue" not in listing
     for path in (f"{PAGE}/{theirs}", f"{PAGE}/{theirs}/modifier"):
@@ -81,22 +81,22 @@ def test_the_teacher_sees_and_creates_devoirs_of_their_own_classes_only(client_a
 
 def test_the_head_works_on_every_class_of_the_establishment(client_as, text, demo, services):
     chef = client_as("demo.chef")
-    mine = make_devoir(demo.college, services.mine, date=a_school_day(demo), libelle="Devoir de Mme PETIT")
-    theirs = make_devoir(demo.college, services.other, date=a_school_day(demo), libelle="Devoir d'un collègue")
+    mine = make_devoir(demo.college, services.mine, date=a_school_day(demo.college), libelle="Devoir de Mme PETIT")
+    theirs = make_devoir(demo.college, services.other, date=a_school_day(demo.college), libelle="Devoir d'un collègue")
     listing = text(chef.get(PAGE))
     assert "Devoir de Mme PETIT" in listing and "Devoir d'un collègue" in listing
     assert chef.get(f"{PAGE}/{theirs}").status_code == 200
     assert post(chef, f"{PAGE}/{mine}/publier").status_code == 303
     assert devoir_row(mine)["publie"] is True
     # Another establishment's devoir does not exist for the collège's head.
-    lycee = make_devoir(demo.lycee, services.other, date=a_school_day(demo), libelle="Devoir du lycée")
+    lycee = make_devoir(demo.lycee, services.other, date=a_school_day(demo.college), libelle="Devoir du lycée")
     assert chef.get(f"{PAGE}/{lycee}").status_code == 404
 
 
 def test_the_list_filters_by_class_and_shows_the_period(client_as, text, demo, services):
     chef = client_as("demo.chef")
-    make_devoir(demo.college, services.mine, date=a_school_day(demo), libelle="Devoir de Mme PETIT")
-    make_devoir(demo.college, services.other, date=a_school_day(demo), libelle="Devoir d'un collègue")
+    make_devoir(demo.college, services.mine, date=a_school_day(demo.college), libelle="Devoir de Mme PETIT")
+    make_devoir(demo.college, services.other, date=a_school_day(demo.college), libelle="Devoir d'un collègue")
     page = text(chef.get(PAGE, params={"division": services.mine["division_id"]}))
     assert "Devoir de Mme PETIT" in page and "Devoir d'un collègue" not in page
     assert "<td data-libelle=\"Période\">T1</td>" in page and "non publié" in page
@@ -107,13 +107,13 @@ def test_the_list_filters_by_class_and_shows_the_period(client_as, text, demo, s
 
 def test_editing_checks_the_form_and_the_scale_against_the_grades(client_as, text, demo, services):
     prof = client_as("demo.prof")
-    devoir_id = make_devoir(demo.college, services.mine, date=a_school_day(demo))
+    devoir_id = make_devoir(demo.college, services.mine, date=a_school_day(demo.college))
     pupil = run(pupils_of_structure(services.mine["division_id"]))[0]
     assert post(prof, f"{PAGE}/{devoir_id}/notes", {f"note-{pupil['id']}": "18"}).status_code == 303
 
     mine = Services.value(services.mine)
     bad = post(prof, f"{PAGE}/{devoir_id}/modifier", devoir_form(
-        mine, a_school_day(demo), libelle="", date="31/02/2026", coefficient="0", bareme="10"))
+        mine, a_school_day(demo.college), libelle="", date="31/02/2026", coefficient="0", bareme="10"))
     page = text(bad)
     assert bad.status_code == 200 and "Le formulaire contient 4 erreurs" in page
     for message in ("Saisissez le libellé", "Saisissez la date", "Le coefficient est un nombre", "vaut 18"):
@@ -122,7 +122,7 @@ def test_editing_checks_the_form_and_the_scale_against_the_grades(client_as, tex
     assert "La date doit tomber dans une période" in text(outside)
 
     good = post(prof, f"{PAGE}/{devoir_id}/modifier", devoir_form(
-        mine, a_school_day(demo), libelle="Contrôle corrigé", date=a_school_day(demo).strftime("%d/%m/%Y"),
+        mine, a_school_day(demo.college), libelle="Contrôle corrigé", date=a_school_day(demo.college).strftime("%d/%m/%Y"),
         coefficient="0,5", bareme="40"))
     assert good.status_code == 303 and good.headers["location"].endswith("?ok=modifie")
     row = devoir_row(devoir_id)
@@ -135,7 +135,7 @@ def test_editing_checks_the_form_and_the_scale_against_the_grades(client_as, tex
 
 def test_grades_are_entered_in_one_form_and_errors_lose_nothing(client_as, text, demo, services):
     prof = client_as("demo.prof")
-    devoir_id = make_devoir(demo.college, services.mine, date=a_school_day(demo))
+    devoir_id = make_devoir(demo.college, services.mine, date=a_school_day(demo.college))
     pupils = run(pupils_of_structure(services.mine["division_id"]))
     a, b, c, d = (p["id"] for p in pupils[:4])
     page = text(prof.get(f"{PAGE}/{devoir_id}"))
@@ -171,7 +171,7 @@ def test_grades_are_entered_in_one_form_and_errors_lose_nothing(client_as, text,
 
 def test_publish_and_unpublish_are_audited(client_as, text, demo, services):
     prof = client_as("demo.prof")
-    devoir_id = make_devoir(demo.college, services.mine, date=a_school_day(demo), libelle="Contrôle à publier")
+    devoir_id = make_devoir(demo.college, services.mine, date=a_school_day(demo.college), libelle="Contrôle à publier")
     published = post(prof, f"{PAGE}/{devoir_id}/publier")
     assert published.status_code == 303 and published.headers["location"].endswith("?ok=publie")
     row = devoir_row(devoir_id)

@@ -31,7 +31,7 @@ def confirm_fields(html: str) -> dict[str, str]:
 
 @pytest.fixture
 def devoir(demo, services):
-    devoir_id = make_devoir(demo.college, services.mine, date=a_school_day(demo))
+    devoir_id = make_devoir(demo.college, services.mine, date=a_school_day(demo.college))
     pupils = run(pupils_of_structure(services.mine["division_id"]))
     return devoir_id, pupils
 
@@ -72,7 +72,7 @@ def test_a_bad_file_lists_every_bad_line_and_writes_nothing(client_as, text, dev
 
 @pytest.mark.parametrize("encoding, bom", [("utf-8", False), ("utf-8", True), ("cp1252", False)])
 def test_names_with_accents_in_every_encoding_and_a_comma_separator(client_as, text, demo, services, encoding, bom):
-    devoir_id = make_devoir(demo.college, services.mine, date=a_school_day(demo))
+    devoir_id = make_devoir(demo.college, services.mine, date=a_school_day(demo.college))
     pupil = run(pupils_of_structure(services.mine["division_id"]))[0]
     content = f'Nom,Prénom,Note\n{pupil["nom_de_famille"]},{pupil["prenom"]},"9,5"\n'.encode(encoding)
     if bom:
@@ -90,7 +90,7 @@ def test_no_file_and_another_teachers_devoir(client_as, text, demo, services, de
     token = csrf_from(prof.get(f"{PAGE}/{devoir_id}").text)
     empty = prof.post(f"{PAGE}/{devoir_id}/import", data={"_csrf": token}, files={"fichier": ("", b"", "text/csv")})
     assert "Choisissez un fichier CSV." in text(empty)
-    theirs = make_devoir(demo.college, services.other, date=a_school_day(demo))
+    theirs = make_devoir(demo.college, services.other, date=a_school_day(demo.college))
     assert upload(prof, devoir_id, b"ELEVE_ID;NOTE\n").status_code == 200
     refused = prof.post(f"{PAGE}/{theirs}/import", data={"_csrf": token},
                         files={"fichier": ("n.csv", b"ELEVE_ID;NOTE\n1;2\n", "text/csv")})
