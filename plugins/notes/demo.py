@@ -74,9 +74,12 @@ async def _etablissement(etablissement_id: int, rng: random.Random) -> None:
                     etablissement_id=etablissement_id, division_id=division["id"], matiere_id=service["matiere_id"],
                     enseignant_id=service["enseignant_id"], libelle=libelle, date=date, coefficient=coefficient,
                     bareme=bareme, publie=publie, reference=reference,
-                    publie_le=min(_soir(date + dt.timedelta(days=2)), maintenant - dt.timedelta(hours=1)) if publie else None,
+                    publie_le=_passe(date + dt.timedelta(days=2), maintenant) if publie else None,
                 ))
-                notes_par_reference[reference] = [_note(rng, niveau[e["id"]], bareme) | {"eleve_id": e["id"]} for e in eleves]
+                saisie = {"saisie_le": _passe(date + dt.timedelta(days=1), maintenant)}
+                notes_par_reference[reference] = [
+                    _note(rng, niveau[e["id"]], bareme) | saisie | {"eleve_id": e["id"]} for e in eleves
+                ]
     if not devoirs:
         return
     rows = await NotesDevoir.insert(*devoirs).returning(NotesDevoir.id, NotesDevoir.reference)
@@ -87,8 +90,10 @@ async def _etablissement(etablissement_id: int, rng: random.Random) -> None:
     ))
 
 
-def _soir(jour: dt.date) -> dt.datetime:
-    return dt.datetime.combine(jour, dt.time(17, 0), tzinfo=dt.timezone.utc)
+def _passe(jour: dt.date, maintenant: dt.datetime) -> dt.datetime:
+    """That day at 17:00, or an hour ago for a day still to come (the second term's assessments
+    when the demo is made before it): the demo's grades are all entered and published already."""
+    return min(dt.datetime.combine(jour, dt.time(17, 0), tzinfo=dt.timezone.utc), maintenant - dt.timedelta(hours=1))
 
 
 def _note(rng: random.Random, niveau: float, bareme: int) -> dict:
