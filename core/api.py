@@ -247,6 +247,15 @@ async def audit(request: Any, action: str, detail: str = "") -> None:
     await write(request, action, detail)
 
 
+def write_transaction() -> Any:
+    """``async with write_transaction():`` the transaction of a change and its audit line. On
+    SQLite it takes the write lock at once, so that it waits for a concurrent writer instead of
+    failing with "database is locked"."""
+    from teleservices.core.db import write_transaction as transaction
+
+    return transaction()
+
+
 # The school's data, read by services (one query each; rows as dicts, see core/school.py).
 
 
@@ -352,4 +361,5 @@ __all__ = [
     "structures",
     "subjects",
     "teaching_services",
+    "write_transaction",
 ]

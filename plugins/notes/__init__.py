@@ -2,6 +2,8 @@
 
 from teleservices.core.api import DemoContext, ServiceOption, ServiceSpec, StaffRole, UserType, hookimpl
 from teleservices.plugins.notes import demo, famille
+from teleservices.plugins.notes.api import ROUTES as API_ROUTES
+from teleservices.plugins.notes.staff import ROUTES as STAFF_ROUTES
 
 SERVICE = ServiceSpec(
     key="notes",
@@ -30,6 +32,8 @@ SERVICE = ServiceSpec(
         ),
     ),
     routes=famille.ROUTES,
+    staff_routes=STAFF_ROUTES,
+    api_routes=API_ROUTES,
     staff_roles=frozenset({StaffRole.ENSEIGNANT}),
 )
 

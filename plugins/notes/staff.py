@@ -28,7 +28,7 @@ from teleservices.core.api import (
     StaffRole, audit, establishment_options, periods, pupils_of_structure, render, staff_establishment,
     structures, subjects, teaching_services, write_transaction,
 )
-from teleservices.plugins.notes import csv_import
+from teleservices.plugins.notes import csv_import, rules
 from teleservices.plugins.notes.saisie import Grade, GradeError, Written, now, read_grade, shown, write_grades
 from teleservices.plugins.notes.tables import NotesDevoir
 
@@ -389,7 +389,7 @@ async def _devoir_page(request: Request, scope: Scope, devoir: dict, typed: dict
         "erreur_import": import_errors,
         "statistiques": statistics([g["valeur"] for g in grades.values() if g["valeur"] is not None]),
         "nombre_notes": len(grades),
-        "publication": publication_text(options, labels.period(devoir["date"])),
+        "publication": publication_text(devoir, options, labels),
         "message": MESSAGES.get(ok),
         "ecrites": {k: _count(request.query_params.get(k)) for k in ("ajoutees", "modifiees", "supprimees")} if ok in ("notes", "import") else None,
         "max_ko": csv_import.MAX_BYTES // 1024,
@@ -407,16 +407,21 @@ def statistics(values: list[float]) -> dict | None:
     return {"moyenne": shown(round(sum(values) / len(values), 2)), "min": shown(min(values)), "max": shown(max(values))}
 
 
-def publication_text(options: dict, period: dict | None) -> str:
-    """What the establishment's option means for this devoir, in the words of the services page."""
-    if options.get("publication") != "a_partir_du":
-        return "L'établissement publie les notes au fil de l'eau : elles sont visibles dès que vous les publiez."
-    day = options.get(f"publication_{(period or {}).get('code', '').lower()}") if period else ""
-    if not day:
-        return ("L'établissement publie les notes à partir d'une date par trimestre, qui n'est pas encore fixée pour "
-                "la période de ce devoir : les familles ne les verront qu'à partir de cette date.")
-    return (f"L'établissement publie les notes de cette période à partir du "
-            f"{_as_date(day):%d/%m/%Y} : les familles ne les verront pas avant.")
+def publication_text(devoir: dict, options: dict, labels: Labels) -> str:
+    """When families see this devoir's grades, after the rule they are shown by (rules.py)."""
+    if options.get("publication") != rules.A_PARTIR_DU:
+        rule = "L'établissement publie les notes au fil de l'eau"
+    else:
+        rule = "L'établissement publie les notes de chaque trimestre à partir d'une date"
+    if not devoir["publie"]:
+        return f"{rule} : les familles verront ces notes une fois le devoir publié."
+    periodes = [rules.Periode(p["code"], p["libelle"], _as_date(p["debut"]), _as_date(p["fin"])) for p in labels.periods]
+    visible = rules.visible_le(True, devoir["publie_le"], devoir["date"], options, periodes)
+    if visible is None:
+        return f"{rule}, qui n'est pas encore fixée pour la période de ce devoir : les familles ne voient pas encore ces notes."
+    if visible <= now():
+        return f"{rule} : les familles voient ces notes depuis le {visible:%d/%m/%Y}."
+    return f"{rule} : les familles verront ces notes à partir du {visible:%d/%m/%Y}."
 
 
 @get("/{devoir_id:int}", name="notes:devoir")

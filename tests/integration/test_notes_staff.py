@@ -8,10 +8,12 @@ import re
 
 import pytest
 
+from admin_support import college_settings_kept  # noqa: F401
 from notes_support import (  # noqa: F401
     PAGE, Services, a_school_day, devoirs_cleaned, grades_of, journal_actions, make_devoir, services,
 )
 from teleservices.core.api import pupils_of_structure
+from teleservices.core.tables import ServiceActivation
 from teleservices.core.testing import csrf_from, run
 from teleservices.plugins.notes.tables import NotesDevoir, NotesNote
 
@@ -178,7 +180,7 @@ def test_publish_and_unpublish_are_audited(client_as, text, demo, services):
     assert row["publie"] is True and row["publie_le"] is not None
     page = text(prof.get(published.headers["location"]))
     assert "Les notes du devoir sont publiées" in page and "Retirer la publication" in page
-    assert "au fil de l'eau" in page
+    assert "au fil de l'eau : les familles voient ces notes depuis le" in page
 
     post(prof, f"{PAGE}/{devoir_id}/publier")  # twice: nothing more happens
     assert post(prof, f"{PAGE}/{devoir_id}/depublier").status_code == 303
@@ -187,3 +189,17 @@ def test_publish_and_unpublish_are_audited(client_as, text, demo, services):
     lines = journal_actions()
     assert [line["action"] for line in lines] == ["notes.publier", "notes.depublier"]
     assert "« Contrôle à publier »" in lines[0]["detail"]
+
+
+def test_the_page_says_when_families_see_the_grades_under_a_date_rule(client_as, text, demo, services,
+                                                                      college_settings_kept):
+    where = (ServiceActivation.etablissement == demo.college) & (ServiceActivation.service == "notes")
+    prof = client_as("demo.prof")
+    devoir_id = make_devoir(demo.college, services.mine, date=a_school_day(demo.college))
+    run(ServiceActivation.update({ServiceActivation.options: {"publication": "a_partir_du"}}).where(where))
+    assert "une fois le devoir publié" in text(prof.get(f"{PAGE}/{devoir_id}"))
+    post(prof, f"{PAGE}/{devoir_id}/publier")
+    assert "pas encore fixée pour la période de ce devoir" in text(prof.get(f"{PAGE}/{devoir_id}"))
+    run(ServiceActivation.update({ServiceActivation.options: {
+        "publication": "a_partir_du", "publication_t1": "2099-01-04"}}).where(where))
+    assert "les familles verront ces notes à partir du 04/01/2099" in text(prof.get(f"{PAGE}/{devoir_id}"))
