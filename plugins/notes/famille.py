@@ -186,48 +186,72 @@ class MoyenneMatiere:
 def moyennes(lignes: list[Ligne]) -> list[MoyenneMatiere]:
     """The average of each subject of these grades, by subject label."""
     par_matiere: dict[int, list[Ligne]] = defaultdict(list)
-    for ligne in lignes:
+    for ligne in sorted(lignes, key=lambda l: (l.date, l.devoir_id)):
         par_matiere[ligne.matiere_id].append(ligne)
     resultat = [
-        MoyenneMatiere(matiere_id, groupe[0].matiere, rules.moyenne_matiere(l.comptee() for l in sorted(groupe, key=lambda l: l.date)))
+        MoyenneMatiere(matiere_id, groupe[0].matiere, rules.moyenne_matiere(l.comptee() for l in groupe))
         for matiere_id, groupe in par_matiere.items()
     ]
     return sorted(resultat, key=lambda m: m.matiere)
 
 
-def _contexte(request: Request, child: Any, notes: Notes) -> dict[str, Any]:
-    choix = filtre_de(request, notes)
-    f, matiere = choix
+@dataclass
+class Selection:
+    """What « Filtre par » and « et par » select: the period's grades, its averages, and the
+    chosen subject (None for all)."""
+
+    filtre: Filtre
+    matiere: int | None
+    de_la_periode: list[Ligne]
+    par_matiere: list[MoyenneMatiere]
+
+    def choisie(self, matiere_id: int) -> bool:
+        return self.matiere is None or matiere_id == self.matiere
+
+    @property
+    def lignes(self) -> list[Ligne]:
+        return [l for l in self.de_la_periode if self.choisie(l.matiere_id)]
+
+    @property
+    def moyennes(self) -> list[MoyenneMatiere]:
+        return [m for m in self.par_matiere if self.choisie(m.matiere_id)]
+
+    @property
+    def generale(self) -> float | None:
+        """Over every subject of the period, whichever subject is chosen."""
+        return rules.moyenne_generale(m.moyenne.valeur for m in self.par_matiere)
+
+
+def selection(request: Request, notes: Notes) -> Selection:
+    f = rules.filtre(request.query_params.get("periode"), notes.periodes, notes.aujourdhui)
+    matiere = _matiere_choisie(request.query_params.get("matiere"), notes.equipe, notes.lignes)
     de_la_periode = [l for l in notes.lignes if f.garde(l.date)]
-    affichees = [l for l in de_la_periode if matiere is None or l.matiere_id == matiere]
-    par_matiere = moyennes(de_la_periode)
-    generale = rules.moyenne_generale(m.moyenne.valeur for m in par_matiere)
-    montrees = [m for m in par_matiere if matiere is None or m.matiere_id == matiere]
+    return Selection(f, matiere, de_la_periode, moyennes(de_la_periode))
+
+
+def _contexte(request: Request, child: Any, notes: Notes) -> dict[str, Any]:
+    choix = selection(request, notes)
     return {
         "child": child,
         "base": f"/eleves/{child.id}/notes",
         "periodes": notes.periodes,
         "mois": rules.mois_de_l_annee(notes.periodes),
         "matieres": _matieres(notes),
-        "filtre": f,
-        "matiere": matiere,
-        "lignes": affichees,
-        "moyennes": montrees,
-        "generale": generale,
-        "graphiques": [graphique.courbe(m.matiere_id, m.matiere, [l for l in de_la_periode if l.matiere_id == m.matiere_id])
-                       for m in montrees],
+        "filtre": choix.filtre,
+        "matiere": choix.matiere,
+        "lignes": choix.lignes,
+        "moyennes": choix.moyennes,
+        "generale": choix.generale,
+        "graphiques": [
+            graphique.courbe(m.matiere_id, m.matiere, [l for l in choix.de_la_periode if l.matiere_id == m.matiere_id])
+            for m in choix.moyennes
+        ],
         "legende": rules.LEGENDE,
-        "equipe": notes.equipe,
         "resultats": RESULTATS,
         "dialogue": DIALOGUE,
         "sur_20": sur_20,
         "affiche": rules.affiche,
     }
-
-
-def filtre_de(request: Request, notes: Notes) -> tuple[Filtre, int | None]:
-    f = rules.filtre(request.query_params.get("periode"), notes.periodes, notes.aujourdhui)
-    return f, _matiere_choisie(request.query_params.get("matiere"), notes.equipe, notes.lignes)
 
 
 def sur_20(valeur: float | None) -> str:
@@ -266,15 +290,12 @@ async def equipe(request: Request, child: CurrentChild) -> Response:
 async def moyenne(request: Request, child: CurrentChild) -> Response:
     """How an average is computed: the grades it takes and the ones it leaves out, and why."""
     notes = await lire(request, child, visite=False)
-    f, matiere = filtre_de(request, notes)
-    de_la_periode = [l for l in notes.lignes if f.garde(l.date)]
-    par_matiere = moyennes(de_la_periode)
-    detail = next((m for m in par_matiere if m.matiere_id == matiere), None)
+    choix = selection(request, notes)
     contexte = {
-        "child": child, "base": f"/eleves/{child.id}/notes", "filtre": f, "matiere": matiere,
-        "detail": detail, "par_matiere": par_matiere,
-        "generale": rules.moyenne_generale(m.moyenne.valeur for m in par_matiere),
-        "nom_matiere": dict(_matieres(notes)).get(matiere, "") if matiere else "",
+        "child": child, "base": f"/eleves/{child.id}/notes", "filtre": choix.filtre, "matiere": choix.matiere,
+        "detail": next(iter(choix.moyennes), None) if choix.matiere else None,
+        "par_matiere": choix.par_matiere, "generale": choix.generale,
+        "nom_matiere": dict(_matieres(notes)).get(choix.matiere, ""),
         "sur_20": sur_20, "affiche": rules.affiche,
     }
     return render(request, _dialogue(request, "notes/moyenne"), contexte)
