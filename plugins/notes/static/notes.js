@@ -6,6 +6,13 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.target.id !== "notes-dialogue-contenu") return;
     var dialog = event.target.closest("dialog");
-    if (dialog && !dialog.open) dialog.showModal();
+    if (!dialog) return;
+    if (!dialog.open) dialog.showModal();
+    // Start reading at the dialog's title, not at its last button (a phone would scroll down).
+    var title = event.target.querySelector("h1, h2, h3");
+    if (title) {
+      title.setAttribute("tabindex", "-1");
+      title.focus();
+    }
   });
 })();
