@@ -47,10 +47,16 @@ def _max_id(table: Any) -> int:
     return row["id"] if row else 0
 
 
+# The last journal line before the running test: journal_actions() reads only the test's own.
+_journal_mark = 0
+
+
 @pytest.fixture
 def devoirs_cleaned() -> Iterator[None]:
     """Devoirs (and their grades) and journal lines made during the test are deleted after it."""
+    global _journal_mark
     last_devoir, last_line = _max_id(NotesDevoir), _max_id(Journal)
+    _journal_mark = last_line
     yield
     run(NotesDevoir.delete().where(NotesDevoir.id > last_devoir))
     run(Journal.delete().where((Journal.id > last_line) & Journal.action.like("notes.%")))
@@ -73,8 +79,9 @@ def grades_of(devoir_id: int) -> dict[int, tuple[float | None, str]]:
 
 
 def journal_actions(action_prefix: str = "notes.") -> list[dict]:
+    """The journal lines of the running test (earlier tests, the browser's included, leave theirs)."""
     return run(Journal.select(Journal.action, Journal.detail, Journal.identifiant).where(
-        Journal.action.like(f"{action_prefix}%")).order_by(Journal.id))
+        Journal.action.like(f"{action_prefix}%") & (Journal.id > _journal_mark)).order_by(Journal.id))
 
 
 def a_school_day(etablissement_id: int) -> dt.date:
