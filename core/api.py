@@ -15,6 +15,11 @@ from typing import Any, Sequence
 import pluggy
 from litestar.di import NamedDependency
 
+# The school year's periods and months, and the « Filtre par » choice (pure functions).
+from teleservices.core.periodes import (
+    MOIS, PAR_MOIS, PAR_PERIODE, TOUTES, Filtre, Periode, filtre, mois_de_l_annee, periode_courante, periode_de,
+)
+
 hookimpl = pluggy.HookimplMarker("teleservices")
 
 
@@ -331,6 +336,16 @@ def plugin_folder(module_file: str, name: str) -> Path:
 
 __all__ = [
     "FAMILIES",
+    "MOIS",
+    "PAR_MOIS",
+    "PAR_PERIODE",
+    "TOUTES",
+    "Filtre",
+    "Periode",
+    "filtre",
+    "mois_de_l_annee",
+    "periode_courante",
+    "periode_de",
     "ApiClient",
     "Child",
     "CurrentApiClient",

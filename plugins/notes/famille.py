@@ -20,10 +20,11 @@ from typing import Any
 from litestar import Request, Response, get
 
 from teleservices.core.api import (
-    CurrentChild, labels, now, periods, pupil_teaching_team, render, service_options,
+    CurrentChild, Filtre, Periode, filtre, labels, mois_de_l_annee, now, periods, pupil_teaching_team, render,
+    service_options,
 )
 from teleservices.plugins.notes import graphique, rules
-from teleservices.plugins.notes.rules import Filtre, NoteComptee, Periode, Statistiques
+from teleservices.plugins.notes.rules import NoteComptee, Statistiques
 from teleservices.plugins.notes.tables import NotesDevoir
 
 RESULTATS = "notes-resultats"  # the region the filter form swaps with htmx
@@ -119,7 +120,7 @@ async def lire(request: Request, child: Any, visite: bool) -> Notes:
     """The visible grades of the child's school year, the periods and the teaching team; a full
     page view (``visite``) records the visit."""
     maintenant = now()
-    periodes = [Periode(p["code"], p["libelle"], p["debut"], p["fin"]) for p in await periods(child.etablissement.id)]
+    periodes = [Periode.de_ligne(p) for p in await periods(child.etablissement.id)]
     equipe = _equipe(await pupil_teaching_team(child.id))
     annee = (min(p.debut for p in periodes), max(p.fin for p in periodes)) if periodes else TOUJOURS
     rows = await NotesDevoir.raw(NOTES_SQL, child.id, child.etablissement.id, True, *annee)
@@ -223,7 +224,7 @@ class Selection:
 
 
 def selection(request: Request, notes: Notes) -> Selection:
-    f = rules.filtre(request.query_params.get("periode"), notes.periodes, notes.aujourdhui)
+    f = filtre(request.query_params.get("periode"), notes.periodes, notes.aujourdhui)
     matiere = _matiere_choisie(request.query_params.get("matiere"), notes.equipe, notes.lignes)
     de_la_periode = [l for l in notes.lignes if f.garde(l.date)]
     return Selection(f, matiere, de_la_periode, moyennes(de_la_periode))
@@ -235,7 +236,7 @@ def _contexte(request: Request, child: Any, notes: Notes) -> dict[str, Any]:
         "child": child,
         "base": f"/eleves/{child.id}/notes",
         "periodes": notes.periodes,
-        "mois": rules.mois_de_l_annee(notes.periodes),
+        "mois": mois_de_l_annee(notes.periodes),
         "matieres": _matieres(notes),
         "filtre": choix.filtre,
         "matiere": choix.matiere,

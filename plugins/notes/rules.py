@@ -1,5 +1,5 @@
 """The rules of the grades service, as pure functions (no database, no request): publication,
-periods and months, statistics, averages, codes, and the "nouveau" marker.
+statistics, averages, codes, and the "nouveau" marker.
 
 Scales: a grade, and its class statistics (Moy, Mi, Ma), are shown on their assessment's own
 scale (« 7 » of an assessment « sur 10 » stays 7, with « /10 »), as the teacher wrote them.
@@ -17,6 +17,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
+from teleservices.core.api import Periode, periode_de
+
 AU_FIL_DE_L_EAU = "au_fil_de_l_eau"
 A_PARTIR_DU = "a_partir_du"
 
@@ -25,91 +27,12 @@ CODES = {"ABS": "ABS", "DIS": "DIS", "NNOT": "N.NOT"}
 LEGENDE = (("ABS", "absent"), ("DIS", "dispensé"), ("N.NOT", "non noté"))
 RAISON_CODE = {"ABS": "absent", "DIS": "dispensé", "NNOT": "non noté"}
 
-MOIS = ("Janvier", "Février", "Mars", "Avril", "Mai", "Juin", "Juillet", "Août", "Septembre",
-        "Octobre", "Novembre", "Décembre")
 
 # Page views closer than this belong to the same visit: filtering the table (a new page without
 # JavaScript) does not make the "nouveau" badges disappear.
 MEME_VISITE = dt.timedelta(minutes=30)
 # At an account's first visit, what was published during the last week is "nouveau".
 PREMIERE_VISITE = dt.timedelta(days=7)
-
-TOUTES = "toutes"
-
-
-# Periods and months ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Periode:
-    code: str  # "T1"
-    libelle: str  # "1er trimestre"
-    debut: dt.date
-    fin: dt.date
-
-    def contient(self, jour: dt.date) -> bool:
-        return self.debut <= jour <= self.fin
-
-
-def periode_de(jour: dt.date, periodes: Sequence[Periode]) -> Periode | None:
-    """The period whose [debut, fin] contains this day, if any."""
-    return next((p for p in periodes if p.contient(jour)), None)
-
-
-def periode_courante(aujourdhui: dt.date, periodes: Sequence[Periode]) -> Periode | None:
-    """The period in progress (trimestre en cours); between two periods the last one begun;
-    before the first one, the first one."""
-    commencees = [p for p in periodes if p.debut <= aujourdhui]
-    if commencees:
-        return max(commencees, key=lambda p: p.debut)
-    return min(periodes, key=lambda p: p.debut, default=None)
-
-
-def mois_de_l_annee(periodes: Sequence[Periode]) -> list[tuple[str, str]]:
-    """The months of the school year, from the first period's start to the last one's end, as
-    (value, label): ("2026-09", "Septembre 2026")."""
-    if not periodes:
-        return []
-    debut = min(p.debut for p in periodes)
-    fin = max(p.fin for p in periodes)
-    mois, annee, numero = [], debut.year, debut.month
-    while (annee, numero) <= (fin.year, fin.month):
-        mois.append((f"{annee}-{numero:02d}", f"{MOIS[numero - 1]} {annee}"))
-        annee, numero = (annee + 1, 1) if numero == 12 else (annee, numero + 1)
-    return mois
-
-
-@dataclass(frozen=True)
-class Filtre:
-    """The « Filtre par » choice: a period, a month, or the whole school year."""
-
-    valeur: str  # "T2", "2026-09" or "toutes"
-    libelle: str  # "T2", "Septembre 2026", "toutes les périodes"
-    debut: dt.date | None
-    fin: dt.date | None
-
-    def garde(self, jour: dt.date) -> bool:
-        return (self.debut is None or self.debut <= jour) and (self.fin is None or jour <= self.fin)
-
-
-def filtre(valeur: str | None, periodes: Sequence[Periode], aujourdhui: dt.date) -> Filtre:
-    """The filter a « periode » parameter asks for; by default (or when it names nothing we
-    know) the period in progress."""
-    for p in periodes:
-        if valeur == p.code:
-            return Filtre(p.code, p.code, p.debut, p.fin)
-    for code, libelle in mois_de_l_annee(periodes):
-        if valeur == code:
-            annee, numero = map(int, code.split("-"))
-            fin = dt.date(annee + numero // 12, numero % 12 + 1, 1) - dt.timedelta(days=1)
-            return Filtre(code, libelle, dt.date(annee, numero, 1), fin)
-    if valeur == TOUTES or not periodes:
-        debut = min((p.debut for p in periodes), default=None)
-        fin = max((p.fin for p in periodes), default=None)
-        return Filtre(TOUTES, "toutes les périodes", debut, fin)
-    courante = periode_courante(aujourdhui, periodes)
-    return Filtre(courante.code, courante.code, courante.debut, courante.fin)
-
 
 # Publication ----------------------------------------------------------------------------------
 

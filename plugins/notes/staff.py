@@ -25,7 +25,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    StaffRole, audit, establishment_options, periods, pupils_of_structure, render, staff_establishment,
+    Periode, StaffRole, audit, establishment_options, periods, pupils_of_structure, render, staff_establishment,
     structures, subjects, teaching_services, write_transaction,
 )
 from teleservices.plugins.notes import csv_import, rules
@@ -415,7 +415,7 @@ def publication_text(devoir: dict, options: dict, labels: Labels) -> str:
         rule = "L'établissement publie les notes de chaque trimestre à partir d'une date"
     if not devoir["publie"]:
         return f"{rule} : les familles verront ces notes une fois le devoir publié."
-    periodes = [rules.Periode(p["code"], p["libelle"], _as_date(p["debut"]), _as_date(p["fin"])) for p in labels.periods]
+    periodes = [Periode.de_ligne(p) for p in labels.periods]
     visible = rules.visible_le(True, devoir["publie_le"], devoir["date"], options, periodes)
     if visible is None:
         return f"{rule}, qui n'est pas encore fixée pour la période de ce devoir : les familles ne voient pas encore ces notes."

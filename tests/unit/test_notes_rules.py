@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
+from teleservices.core.api import Periode
 from teleservices.plugins.notes.rules import (
-    MEME_VISITE, PREMIERE_VISITE, NoteComptee, Periode, Statistiques, affiche, est_nouvelle, est_visible, filtre,
-    mois_de_l_annee, moyenne_generale, moyenne_matiere, periode_courante, periode_de, statistiques,
-    visible_le, visite_suivante,
+    MEME_VISITE, PREMIERE_VISITE, NoteComptee, Statistiques, affiche, est_nouvelle, est_visible,
+    moyenne_generale, moyenne_matiere, statistiques, visible_le, visite_suivante,
 )
 
 UTC = dt.timezone.utc
@@ -78,49 +78,6 @@ def test_a_subject_with_only_codes_has_no_average():
 def test_general_average_weighs_every_subject_the_same():
     assert moyenne_generale([10.0, 16.0, None]) == 13.0
     assert moyenne_generale([None]) is None
-
-
-# Periods and months
-
-
-def test_the_period_of_a_day():
-    assert periode_de(dt.date(2026, 12, 1), PERIODES).code == "T2"
-    assert periode_de(dt.date(2026, 11, 30), PERIODES).code == "T1"
-    assert periode_de(dt.date(2027, 8, 15), PERIODES) is None
-
-
-def test_the_current_period():
-    assert periode_courante(dt.date(2027, 1, 10), PERIODES).code == "T2"
-    assert periode_courante(dt.date(2027, 8, 15), PERIODES).code == "T3"  # summer: the last one begun
-    assert periode_courante(dt.date(2026, 8, 20), PERIODES).code == "T1"  # before the year starts
-    assert periode_courante(dt.date(2026, 8, 20), []) is None
-
-
-def test_months_of_the_school_year():
-    mois = mois_de_l_annee(PERIODES)
-    assert mois[0] == ("2026-09", "Septembre 2026") and mois[3] == ("2026-12", "Décembre 2026")
-    assert mois[4] == ("2027-01", "Janvier 2027") and mois[-1] == ("2027-07", "Juillet 2027")
-    assert len(mois) == 11
-
-
-def test_filter_by_period_month_or_the_whole_year():
-    today = dt.date(2027, 1, 10)
-    t1 = filtre("T1", PERIODES, today)
-    assert t1.garde(dt.date(2026, 11, 30)) and not t1.garde(dt.date(2026, 12, 1))
-    fevrier = filtre("2027-02", PERIODES, today)
-    assert fevrier.libelle == "Février 2027" and fevrier.fin == dt.date(2027, 2, 28)
-    assert fevrier.garde(dt.date(2027, 2, 1)) and not fevrier.garde(dt.date(2027, 3, 1))
-    decembre = filtre("2026-12", PERIODES, today)
-    assert decembre.fin == dt.date(2026, 12, 31) and decembre.garde(dt.date(2026, 12, 31))
-    toutes = filtre("toutes", PERIODES, today)
-    assert toutes.garde(dt.date(2026, 9, 1)) and toutes.garde(dt.date(2027, 7, 4))
-    assert not toutes.garde(dt.date(2026, 6, 30))  # last school year
-
-
-def test_an_unknown_filter_is_the_current_period():
-    assert filtre(None, PERIODES, dt.date(2027, 1, 10)).valeur == "T2"
-    assert filtre("T9", PERIODES, dt.date(2027, 1, 10)).valeur == "T2"
-    assert filtre("2027-13", PERIODES, dt.date(2027, 1, 10)).valeur == "T2"
 
 
 # Publication
