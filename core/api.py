@@ -99,6 +99,11 @@ class ServiceSpec:
     # key of the establishment whose scope includes this service; a handler declares
     # ``api_client: CurrentApiClient`` and writes only to its establishment.
     api_routes: Sequence[Any] = ()
+    # Feeds fetched without a session (a calendar subscription), mounted under
+    # ``/flux/{key}/{jeton}/``: the private link's token names an account and a child, and the
+    # core re-checks at each fetch that the account may still see them (``child: CurrentChild``).
+    # GET only. A page of the service manages the link with ``private_link_*``.
+    feed_routes: Sequence[Any] = ()
 
     def visible_to(self, user_type: UserType) -> bool:
         return user_type in self.audiences
@@ -261,6 +266,31 @@ def write_transaction() -> Any:
     return transaction()
 
 
+# Private links to a service's feeds, for the child of a service page and the logged-in account.
+
+
+async def private_link_created(request: Any, child: Child) -> dt.datetime | None:
+    """When the account made its link to this child's feed of the current service, or None."""
+    from teleservices.core import private_links
+
+    return await private_links.created_at(request.user.compte_id, child.id, request.route_handler.opt["service_key"])
+
+
+async def new_private_link(request: Any, child: Child) -> str:
+    """A new link (revoking the previous one): the full URL, to show once (only a hash is kept)."""
+    from teleservices.core import private_links
+
+    key = request.route_handler.opt["service_key"]
+    token = await private_links.create(request.user.compte_id, child.id, key)
+    return str(request.base_url).rstrip("/") + f"/flux/{key}/{token}/"
+
+
+async def revoke_private_link(request: Any, child: Child) -> None:
+    from teleservices.core import private_links
+
+    await private_links.revoke(request.user.compte_id, child.id, request.route_handler.opt["service_key"])
+
+
 # The school's data, read by services (one query each; rows as dicts, see core/school.py).
 
 
@@ -362,6 +392,9 @@ __all__ = [
     "audit",
     "establishment_options",
     "hookimpl",
+    "new_private_link",
+    "private_link_created",
+    "revoke_private_link",
     "labels",
     "now",
     "staff_establishment",

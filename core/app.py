@@ -25,6 +25,7 @@ from teleservices.core.apiv1.routes import api_error, api_router, openapi_config
 from teleservices.core.db import bind, engine_from_url
 from teleservices.core.administration import ROUTES as ADMINISTRATION_ROUTES
 from teleservices.core.guards import ChooseEstablishment, FirstConnectionRequired, service_guard, staff_guard
+from teleservices.core.private_links import feed_routers
 from teleservices.core.identity.mail import sender_loop
 from teleservices.core.identity.routes import identity_routes
 from teleservices.core.middleware import SessionMiddleware
@@ -142,6 +143,7 @@ class TeleservicesInit(InitPluginProtocol):
         app_config.route_handlers.extend(ADMINISTRATION_ROUTES)
         app_config.route_handlers.extend(SIECLE_ROUTES)
         app_config.route_handlers.extend(staff_routers(self.plugins))
+        app_config.route_handlers.extend(feed_routers(self.plugins))
         app_config.route_handlers.extend(static_routers(self.settings, self.plugins))
         app_config.route_handlers.extend(api_pages.ROUTES)
         app_config.route_handlers.append(api_router(self.plugins))

@@ -307,6 +307,20 @@ class ImportSiecle(Table):
     erreur = Text(default="")
 
 
+class LienPrive(Table):
+    """A private, revocable link to a service's feed for one child (a calendar subscription):
+    the token is the only credential a calendar application can hold. Only its hash is kept; a
+    new link replaces the old one; every use re-checks that the account may still see the child
+    and the service."""
+
+    compte = ForeignKey(Compte, on_delete=OnDelete.cascade, index=True)
+    eleve = ForeignKey(Eleve, on_delete=OnDelete.cascade)
+    service = Varchar(length=40)
+    token_hash = Varchar(length=64, unique=True)
+    cree_le = Timestamptz(default=TimestamptzNow())
+    utilise_le = Timestamptz(null=True, default=None)
+
+
 CORE_TABLES: list[type[Table]] = [
     Etablissement,
     Periode,
@@ -329,4 +343,5 @@ CORE_TABLES: list[type[Table]] = [
     Journal,
     CleApi,
     ImportSiecle,
+    LienPrive,
 ]
