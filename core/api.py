@@ -250,6 +250,15 @@ async def establishment_options(etablissement_id: int, key: str, request: Any) -
     return await read(request.app.state.plugins.services[key], etablissement_id)
 
 
+async def save_establishment_options(etablissement_id: int, key: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Save options of service ``key`` for an establishment (the others are kept), e.g. from a
+    staff page of the service: inside ``write_transaction()``, with an ``audit`` line. Returns
+    the options stored before."""
+    from teleservices.core.family import store_options
+
+    return await store_options(etablissement_id, key, values)
+
+
 async def audit(request: Any, action: str, detail: str = "") -> None:
     """Write a staff action, or an API push, to the audit log (who, what, when, from where)."""
     from teleservices.core.audit import audit as write
@@ -405,6 +414,7 @@ __all__ = [
     "pupil_teaching_team",
     "pupils_of_structure",
     "render",
+    "save_establishment_options",
     "service_options",
     "structures",
     "subjects",

@@ -77,6 +77,23 @@ async def establishment_options(spec: ServiceSpec, etablissement_id: int) -> dic
     return option_values(spec, stored_options(rows[0]["options"]) if rows else {})
 
 
+async def store_options(etablissement_id: int, key: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Save some options of a service for an establishment, keeping the others; the service's
+    row is created, closed, when it has none. Returns the options as they were. Call it in the
+    caller's write transaction, with its audit line."""
+    rows = await ServiceActivation.raw(
+        "SELECT id, options FROM service_activation WHERE etablissement = {} AND service = {}", etablissement_id, key,
+    )
+    stored = stored_options(rows[0]["options"]) if rows else {}
+    if rows:
+        await ServiceActivation.update({ServiceActivation.options: {**stored, **values}}).where(
+            ServiceActivation.id == rows[0]["id"])
+    else:
+        await ServiceActivation.insert(ServiceActivation(
+            etablissement=etablissement_id, service=key, ouvert=False, options=values))
+    return stored
+
+
 def option_values(spec: ServiceSpec, stored: dict[str, Any]) -> dict[str, Any]:
     """The options of a service for an establishment: what the head saved, the declared
     default for the rest; keys the service no longer declares are left out."""

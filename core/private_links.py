@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from litestar import Router
+from litestar import Request, Router
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
@@ -97,8 +97,8 @@ def _aware(value: dt.datetime | str) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
-def feed_child(connection: ASGIConnection) -> Child:
-    return connection.state.child
+def feed_child(request: Request) -> Child:
+    return request.state.child
 
 
 def feed_routers(plugins: Plugins) -> list[Router]:

@@ -1,6 +1,9 @@
 """Les absences: guide section 3.5."""
 
-from teleservices.core.api import ServiceOption, ServiceSpec, StaffRole, UserType, hookimpl
+from teleservices.core.api import DemoContext, ServiceOption, ServiceSpec, StaffRole, UserType, hookimpl
+from teleservices.plugins.absences import demo, famille
+from teleservices.plugins.absences.api import ROUTES as API_ROUTES
+from teleservices.plugins.absences.staff import ROUTES as STAFF_ROUTES
 
 SERVICE = ServiceSpec(
     key="absences",
@@ -11,10 +14,21 @@ SERVICE = ServiceSpec(
     mobile=True,
     order=20,
     description="Le nombre de demi-journées d'absence par semaine, et le contact de la vie scolaire.",
-    # Guide 3.5: absences are shown only when the vie scolaire authorised their publication.
     options=(
-        ServiceOption(key="publication", label="Publier les absences aux familles", kind="bool", default=True),
+        # Guide 3.5: absences are shown once the vie scolaire authorised their publication.
+        ServiceOption(
+            key="publication", label="Publier les absences aux familles", kind="bool", default=False,
+            help="Tant que la vie scolaire n'a pas autorisé la publication, les familles ne voient aucune absence.",
+        ),
+        # The « Contacter la vie scolaire » dialog; empty: the establishment's record.
+        ServiceOption(key="contact_mel", label="Courriel de la vie scolaire", kind="text", default=""),
+        ServiceOption(key="contact_telephone", label="Téléphone de la vie scolaire", kind="text", default=""),
+        ServiceOption(key="contact_telecopie", label="Télécopie de la vie scolaire", kind="text", default=""),
     ),
+    routes=famille.ROUTES,
+    feed_routes=famille.FEED_ROUTES,
+    staff_routes=STAFF_ROUTES,
+    api_routes=API_ROUTES,
     staff_roles=frozenset({StaffRole.VIE_SCOLAIRE}),
 )
 
@@ -23,3 +37,12 @@ SERVICE = ServiceSpec(
 def services() -> list[ServiceSpec]:
     return [SERVICE]
 
+
+@hookimpl
+def piccolo_apps() -> list[str]:
+    return ["teleservices.plugins.absences.piccolo_app"]
+
+
+@hookimpl
+async def demo_data(context: DemoContext) -> None:
+    await demo.load(context)

@@ -162,3 +162,21 @@ def main_text() -> Callable[[Any], str]:
         return html.unescape(match.group(0))
 
     return extract
+
+
+@pytest.fixture
+def queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SQL statements run from now on (every Piccolo query goes through run_querystring),
+    except the outbox's: the server's mail sender polls it beside the requests."""
+    engine_class = type(Eleve._meta.db)  # its instances have __slots__: patch the class
+    statements: list[str] = []
+    original = engine_class.run_querystring
+
+    async def counting(engine: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        sql = str(querystring)
+        if '"courriel"' not in sql and " courriel " not in sql:
+            statements.append(sql)
+        return await original(engine, querystring, *args, **kwargs)
+
+    monkeypatch.setattr(engine_class, "run_querystring", counting)
+    return statements

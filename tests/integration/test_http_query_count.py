@@ -8,22 +8,6 @@ from teleservices.core.tables import Compte, CompteEleve, Eleve
 from teleservices.core.testing import run
 
 
-@pytest.fixture
-def queries(monkeypatch):
-    """The SQL statements run from now on (every Piccolo query goes through run_querystring),
-    except the outbox's: the server's mail sender polls it every 0.2 s in tests."""
-    engine_class = type(Eleve._meta.db)  # its instances have __slots__: patch the class
-    statements: list[str] = []
-    original = engine_class.run_querystring
-
-    async def counting(engine, querystring, *args, **kwargs):
-        sql = str(querystring)
-        if '"courriel"' not in sql and " courriel " not in sql:  # the mail sender runs alongside
-            statements.append(sql)
-        return await original(engine, querystring, *args, **kwargs)
-
-    monkeypatch.setattr(engine_class, "run_querystring", counting)
-    return statements
 
 
 @pytest.fixture

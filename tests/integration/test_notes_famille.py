@@ -193,22 +193,6 @@ def row_of_html(page: str, libelle: str) -> str:
     return next(row for row in re.findall(r"<tr\b.*?</tr>", page, re.S) if libelle in row)
 
 
-@pytest.fixture
-def queries(monkeypatch):
-    from teleservices.core.tables import Eleve
-
-    engine_class = type(Eleve._meta.db)
-    statements: list[str] = []
-    original = engine_class.run_querystring
-
-    async def counting(engine, querystring, *args, **kwargs):
-        sql = str(querystring)
-        if '"courriel"' not in sql and " courriel " not in sql:
-            statements.append(sql)
-        return await original(engine, querystring, *args, **kwargs)
-
-    monkeypatch.setattr(engine_class, "run_querystring", counting)
-    return statements
 
 
 def test_page_and_fragment_cost_the_same_queries_for_10_and_300_grades(client_as, demo, classe, devoirs, queries):

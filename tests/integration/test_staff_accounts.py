@@ -333,20 +333,6 @@ def test_every_form_carries_the_csrf_token_and_labels(school, staff):
     assert account(ANNE)["etat"] == "actif"
 
 
-@pytest.fixture
-def queries(monkeypatch):
-    """The SQL statements of the requests from now on."""
-    engine_class = type(Eleve._meta.db)
-    statements: list[str] = []
-    original = engine_class.run_querystring
-
-    async def counting(engine, querystring, *args, **kwargs):
-        if "courriel" not in str(querystring):  # the outbox sender runs beside the requests
-            statements.append(str(querystring))
-        return await original(engine, querystring, *args, **kwargs)
-
-    monkeypatch.setattr(engine_class, "run_querystring", counting)
-    return statements
 
 
 def test_the_list_costs_the_same_queries_for_a_class_or_the_whole_school(school, staff, queries):
