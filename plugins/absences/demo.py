@@ -43,6 +43,7 @@ async def _etablissement(etablissement_id: int, rng: random.Random, personas: se
     jours = _jours_de_classe(debut, min(aujourdhui, max(p["fin"] for p in annee)))
     if not jours:
         return
+    recents = [j for j in jours if (j.year, j.month) == (aujourdhui.year, aujourdhui.month)]
     lignes: list[AbsencesAbsence] = []
     for division in await structures(etablissement_id):
         if division["type_structure"] != "D":
@@ -50,20 +51,20 @@ async def _etablissement(etablissement_id: int, rng: random.Random, personas: se
         for eleve in await pupils_of_structure(division["id"]):
             episodes = 3 if eleve["id"] in personas else min(int(rng.expovariate(0.6)), 6)
             for numero in range(episodes):
-                # A persona's child: one episode in the current month, so that the default filter shows it.
-                recents = [j for j in jours if (j.year, j.month) == (aujourdhui.year, aujourdhui.month)]
-                jour = rng.choice(recents) if numero == 0 and eleve["id"] in personas and recents else rng.choice(jours)
-                lignes += _episode(etablissement_id, eleve["id"], jour, jours, rng, f"{eleve['id']}-{numero}")
+                # A persona's child: a first, counted episode in the current month, for the default filter.
+                premier = numero == 0 and eleve["id"] in personas
+                jour = rng.choice(recents) if premier and recents else rng.choice(jours)
+                lignes += _episode(etablissement_id, eleve["id"], jour, jours, rng, f"{eleve['id']}-{numero}", premier)
     for i in range(0, len(lignes), 500):
         await AbsencesAbsence.insert(*lignes[i:i + 500])
 
 
 def _episode(etablissement_id: int, eleve_id: int, jour: dt.date, jours: list[dt.date], rng: random.Random,
-             ref: str) -> list[AbsencesAbsence]:
-    """An absence of one to four consecutive half-days, processed or not."""
+             ref: str, comptee: bool = False) -> list[AbsencesAbsence]:
+    """An absence of one to four consecutive half-days, processed or not (counted when ``comptee``)."""
     demis = [(j, d) for j in jours[jours.index(jour):jours.index(jour) + 2] for d in (MATIN, APRES_MIDI)]
     demis = demis[rng.randrange(2):][: rng.randint(1, 4)]
-    sorte = rng.random()
+    sorte = 0.0 if comptee else rng.random()
     if sorte < 0.65:  # counted: constatée, classée, motif légitime
         etat, classee, legitime, motif = CONSTATEE, True, True, rng.choice(MOTIFS_LEGITIMES)
     elif sorte < 0.78:  # classée, but without motif légitime: not counted
