@@ -89,7 +89,9 @@ def test_options_are_saved_and_read_back_with_their_defaults(chef, demo, portal_
         "publication": "a_partir_du", "publication_t1": "2027-01-15", "publication_t2": "", "publication_t3": "",
     }
     absences = portal_app.state.plugins.services["absences"]
-    assert run(read_options(absences, demo.college)) == {"publication": False}
+    assert run(read_options(absences, demo.college)) == {
+        "publication": False, "contact_mel": "", "contact_telephone": "", "contact_telecopie": "",
+    }
     # The lycée set nothing: the declared defaults.
     assert run(read_options(notes, demo.lycee)) == {
         "publication": "au_fil_de_l_eau", "publication_t1": "", "publication_t2": "", "publication_t3": "",
