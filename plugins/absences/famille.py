@@ -128,9 +128,9 @@ async def liste(request: Request, child: CurrentChild) -> Response:
 
 
 @get("/semaine/{cle:str}", name="absences:semaine")
-async def semaine(request: Request, child: CurrentChild, cle: str) -> Response:
+async def semaine(request: Request, child: CurrentChild) -> Response:
     """The half-days counted in one week (among its days inside the filter)."""
-    lundi = rules.semaine_de_cle(cle)
+    lundi = rules.semaine_de_cle(request.path_params["cle"])
     if lundi is None:
         raise NotFoundException("Semaine inconnue.")
     vue = await lire(request, child)
