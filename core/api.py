@@ -331,6 +331,13 @@ async def pupils_of_structure(division_id: int) -> list[dict[str, Any]]:
     return await school.pupils_of_structure(division_id)
 
 
+async def pupils_of_establishment(etablissement_id: int) -> list[dict[str, Any]]:
+    """Every pupil who has not left: id, eleve_id, ine, nom_de_famille, prenom, division_id."""
+    from teleservices.core import school
+
+    return await school.pupils_of_establishment(etablissement_id)
+
+
 async def teaching_services(etablissement_id: int, enseignant_id: int | None = None) -> list[dict[str, Any]]:
     """Who teaches which subject to which class or group (optionally one teacher's only)."""
     from teleservices.core import school
@@ -412,6 +419,7 @@ __all__ = [
     "plugin_folder",
     "pupil_structures",
     "pupil_teaching_team",
+    "pupils_of_establishment",
     "pupils_of_structure",
     "render",
     "save_establishment_options",

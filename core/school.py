@@ -31,6 +31,11 @@ WHERE e.etablissement = d.etablissement AND e.date_sortie IS NULL
   AND (e.division = d.id OR EXISTS (SELECT 1 FROM eleve_groupe g WHERE g.eleve = e.id AND g.division = d.id))
 ORDER BY e.nom_de_famille, e.prenom, e.id
 """
+PUPILS_OF_ESTABLISHMENT_SQL = """
+SELECT e.id, e.eleve_id, e.ine, e.nom_de_famille, e.prenom, e.division AS division_id
+FROM eleve e WHERE e.etablissement = {} AND e.date_sortie IS NULL
+ORDER BY e.nom_de_famille, e.prenom, e.id
+"""
 TEACHING_SERVICES_SQL = """
 SELECT s.id, s.division AS division_id, d.code_structure, d.libelle AS division_libelle, d.type_structure,
        s.matiere AS matiere_id, m.libelle AS matiere_libelle, m.code_gestion,
@@ -63,6 +68,12 @@ async def pupils_of_structure(division_id: int) -> Rows:
     """The pupils of a class or a group who have not left, by name: id, eleve_id (SIECLE), ine,
     nom_de_famille, prenom."""
     return await Eleve.raw(PUPILS_OF_STRUCTURE_SQL, division_id)
+
+
+async def pupils_of_establishment(etablissement_id: int) -> Rows:
+    """Every pupil of an establishment who has not left, by name: id, eleve_id (SIECLE), ine,
+    nom_de_famille, prenom, division_id (their class, or None)."""
+    return await Eleve.raw(PUPILS_OF_ESTABLISHMENT_SQL, etablissement_id)
 
 
 async def teaching_services(etablissement_id: int, enseignant_id: int | None = None) -> Rows:

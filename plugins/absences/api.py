@@ -5,7 +5,7 @@
 Events are upserted by the software's own ``reference`` (unique in the establishment); an event
 sent with ``supprime`` is deleted, so that the software can withdraw one. Sending the same body
 twice leaves the same state, and the second answer counts 0 created. Pupils are named by their
-SIECLE ELEVE_ID, and must be in a class of the key's establishment and not have left. The body
+SIECLE ELEVE_ID, and must be pupils of the key's establishment who have not left. The body
 is checked whole before anything is written: a malformed body is a 400 (msgspec), and an unknown
 pupil, a day outside the school year or on a Sunday, a constatée absence still to come or a
 reference sent twice, a 422 listing each bad row (index, field, reason). Everything is written in
@@ -26,7 +26,7 @@ from litestar.openapi.spec import Example
 from litestar.params import Body
 
 from teleservices.core.api import (
-    ApiClient, CurrentApiClient, audit, now, periods, pupils_of_structure, structures, write_transaction,
+    ApiClient, CurrentApiClient, audit, now, periods, pupils_of_establishment, write_transaction,
 )
 from teleservices.plugins.absences.rules import JOURS_LONGS
 from teleservices.plugins.absences.tables import CONSTATEE, AbsencesAbsence
@@ -44,7 +44,7 @@ class EvenementEnvoye(msgspec.Struct, forbid_unknown_fields=True):
         "L'identifiant de l'événement dans le logiciel, unique dans l'établissement : un second envoi de la "
         "même référence met l'événement à jour."))]
     eleve_id: Annotated[str, msgspec.Meta(min_length=1, max_length=20, description=(
-        "ELEVE_ID de SIECLE d'un élève d'une classe de l'établissement, non sorti."))]
+        "ELEVE_ID de SIECLE d'un élève de l'établissement, non sorti."))]
     date: Annotated[dt.date, msgspec.Meta(description=(
         "Le jour de l'absence, dans l'année scolaire (du début de la première période à la fin de la "
         "dernière), jamais un dimanche."))]
@@ -130,14 +130,12 @@ def _jour(value: Any) -> dt.date:
 
 
 async def ecole_de(etablissement_id: int, envoi: EnvoiEvenements) -> Ecole:
-    """Two queries, plus one per class when the push names pupils (withdrawals alone need none)."""
+    """Two queries (withdrawals alone need only the first)."""
     annee = await periods(etablissement_id)
     eleves: dict[str, int] = {}
     if any(not e.supprime for e in envoi.evenements):
-        for structure in await structures(etablissement_id):
-            if structure["type_structure"] == "D":  # every pupil is in one class; groups add nobody
-                rows = await pupils_of_structure(structure["id"])
-                eleves.update({row["eleve_id"].strip(): row["id"] for row in rows})
+        rows = await pupils_of_establishment(etablissement_id)
+        eleves = {row["eleve_id"].strip(): row["id"] for row in rows}
     return Ecole(
         eleves=eleves,
         debut=min((_jour(p["debut"]) for p in annee), default=None),

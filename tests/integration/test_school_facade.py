@@ -37,6 +37,18 @@ def test_pupils_of_a_class_and_of_a_group(demo):
         run(Division.delete().where(Division.id == group))
 
 
+def test_pupils_of_an_establishment_who_have_not_left(demo):
+    pupils = run(api.pupils_of_establishment(demo.college))
+    lea = next(p for p in pupils if p["id"] == demo.lea)
+    assert set(lea) == {"id", "eleve_id", "ine", "nom_de_famille", "prenom", "division_id"} and lea["division_id"]
+    assert demo.hugo not in [p["id"] for p in pupils]  # Hugo is at the lycée
+    try:
+        run(Eleve.update({Eleve.date_sortie: dt.date(2026, 1, 1)}).where(Eleve.id == demo.lea))
+        assert demo.lea not in [p["id"] for p in run(api.pupils_of_establishment(demo.college))]
+    finally:
+        run(Eleve.update({Eleve.date_sortie: None}).where(Eleve.id == demo.lea))
+
+
 def test_teaching_services_of_the_establishment_or_of_one_teacher(demo):
     every = run(api.teaching_services(demo.college))
     petit = run(Enseignant.select(Enseignant.id).where(
