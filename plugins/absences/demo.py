@@ -23,10 +23,11 @@ SAISIE = "Logiciel vie scolaire (démo)"
 
 async def load(context: DemoContext) -> None:
     for kind, etablissement_id in sorted(context.etablissements.items()):
+        if await AbsencesAbsence.exists().where(AbsencesAbsence.etablissement_id == etablissement_id):
+            continue  # already loaded: a second run changes nothing, not even the publication
         async with write_transaction():
             await save_establishment_options(etablissement_id, "absences", {"publication": True})
-        if not await AbsencesAbsence.exists().where(AbsencesAbsence.etablissement_id == etablissement_id):
-            await _etablissement(etablissement_id, random.Random(f"absences-{kind}"), set(context.eleves.values()))
+        await _etablissement(etablissement_id, random.Random(f"absences-{kind}"), set(context.eleves.values()))
 
 
 def _jours_de_classe(debut: dt.date, fin: dt.date) -> list[dt.date]:
