@@ -323,21 +323,6 @@ def test_the_family_page_counts_only_constatees_classees_with_a_motif_legitime(
 # --- queries -----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The SQL statements run from now on, but the outbox's (the mail sender polls it in tests)."""
-    engine_class = type(AbsencesAbsence._meta.db)
-    statements: list[str] = []
-    original = engine_class.run_querystring
-
-    async def counting(engine: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
-        sql = str(querystring)
-        if '"courriel"' not in sql and " courriel " not in sql:
-            statements.append(sql)
-        return await original(engine, querystring, *args, **kwargs)
-
-    monkeypatch.setattr(engine_class, "run_querystring", counting)
-    return statements
 
 
 def test_the_number_of_queries_does_not_grow_with_the_events(client, api_key, demo, annee, classe, queries):
