@@ -375,6 +375,13 @@ def now() -> dt.datetime:
     return clock.now()
 
 
+def today() -> dt.date:
+    """The school's day now (its time zone's date, not UTC's)."""
+    from teleservices.core import clock
+
+    return clock.today()
+
+
 def plugin_folder(module_file: str, name: str) -> Path:
     """The ``name`` sub-folder (templates, static) of the plugin whose ``__file__`` is given."""
     return Path(module_file).resolve().parent / name
@@ -427,5 +434,6 @@ __all__ = [
     "structures",
     "subjects",
     "teaching_services",
+    "today",
     "write_transaction",
 ]

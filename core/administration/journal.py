@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, get
 
+from teleservices.core import clock
 from teleservices.core.guards import staff_establishment, staff_guard
 from teleservices.core.rendering import render
 from teleservices.core.tables import Journal
 
 PAGE = "/administration/journal"
 PER_PAGE = 50
-PARIS = ZoneInfo("Europe/Paris")
 # French names of the actions; an action without one (a plugin's) shows its code.
 ACTIONS = {
     "services.modifier": "Administration Téléservices modifiée",
@@ -46,7 +45,7 @@ def _page_number(value: str | None) -> int:
 
 def _when(value: dt.datetime) -> str:
     aware = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)  # stored in UTC
-    return aware.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+    return aware.astimezone(clock.FUSEAU).strftime("%d/%m/%Y %H:%M")
 
 
 @get(PAGE, guards=[staff_guard()], name="administration-journal")

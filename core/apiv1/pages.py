@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 
+from teleservices.core import clock
 from teleservices.core.apiv1 import keys
 from teleservices.core.audit import audit
 from teleservices.core.db import write_transaction
@@ -24,7 +24,6 @@ from teleservices.core.tables import Etablissement
 
 PAGE = "/administration/api"
 MANAGERS = staff_guard()
-PARIS = ZoneInfo("Europe/Paris")
 NAME_MAX = 80
 
 NAME_MISSING = "Indiquez le nom de la clé, par exemple le logiciel qui l'utilisera."
@@ -42,7 +41,7 @@ def api_services(request: Request) -> dict[str, str]:
 
 def when(value: dt.datetime | None) -> str:
     """"29/11/2026 à 14:05", Paris time; the database keeps UTC."""
-    return keys.aware(value).astimezone(PARIS).strftime("%d/%m/%Y à %H:%M") if value else ""
+    return keys.aware(value).astimezone(clock.FUSEAU).strftime("%d/%m/%Y à %H:%M") if value else ""
 
 
 def _key_view(row: dict, labels: dict[str, str]) -> dict[str, Any]:

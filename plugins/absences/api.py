@@ -26,7 +26,7 @@ from litestar.openapi.spec import Example
 from litestar.params import Body
 
 from teleservices.core.api import (
-    ApiClient, CurrentApiClient, audit, now, periods, pupils_of_establishment, write_transaction,
+    ApiClient, CurrentApiClient, audit, now, periods, pupils_of_establishment, today, write_transaction,
 )
 from teleservices.plugins.absences.rules import JOURS_LONGS
 from teleservices.plugins.absences.tables import CONSTATEE, AbsencesAbsence
@@ -140,7 +140,7 @@ async def ecole_de(etablissement_id: int, envoi: EnvoiEvenements) -> Ecole:
         eleves=eleves,
         debut=min((_jour(p["debut"]) for p in annee), default=None),
         fin=max((_jour(p["fin"]) for p in annee), default=None),
-        aujourdhui=now().date(),
+        aujourdhui=today(),
     )
 
 

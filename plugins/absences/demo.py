@@ -12,7 +12,7 @@ import datetime as dt
 import random
 
 from teleservices.core.api import (
-    DemoContext, now, periods, pupils_of_structure, save_establishment_options, structures, write_transaction,
+    DemoContext, periods, pupils_of_structure, save_establishment_options, structures, today, write_transaction,
 )
 from teleservices.plugins.absences.tables import APRES_MIDI, CONSTATEE, MATIN, SIGNALEE, AbsencesAbsence
 
@@ -39,7 +39,7 @@ async def _etablissement(etablissement_id: int, rng: random.Random, personas: se
     annee = await periods(etablissement_id)
     if not annee:
         return
-    aujourdhui = now().date()
+    aujourdhui = today()
     debut = min(p["debut"] for p in annee)
     jours = _jours_de_classe(debut, min(aujourdhui, max(p["fin"] for p in annee)))
     if not jours:

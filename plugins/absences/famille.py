@@ -20,7 +20,7 @@ from litestar.response import Redirect
 
 from teleservices.core.api import (
     PAR_MOIS, CurrentChild, Filtre, Periode, filtre, mois_de_l_annee, new_private_link, now, periods,
-    private_link_created, render, revoke_private_link, service_options,
+    private_link_created, render, revoke_private_link, service_options, today,
 )
 from teleservices.plugins.absences import graphique, rules
 from teleservices.plugins.absences.tables import CONSTATEE, AbsencesAbsence
@@ -69,7 +69,7 @@ class Vue:
 
 async def lire(request: Request, child: Any) -> Vue:
     periodes = [Periode.de_ligne(p) for p in await periods(child.etablissement.id)]
-    aujourdhui = now().date()
+    aujourdhui = today()
     choix = filtre(request.query_params.get("periode"), periodes, aujourdhui, PAR_MOIS)
     if choix.debut is None or not publiees(service_options(request)):
         return Vue(periodes, choix, [], [])
@@ -106,7 +106,7 @@ def _contexte(request: Request, child: Any, vue: Vue, **extra: Any) -> dict[str,
         "base": _base(child),
         "publiees": publiees(service_options(request)),
         "periodes": vue.periodes,
-        "mois": mois_proposes(vue.periodes, now().date()),
+        "mois": mois_proposes(vue.periodes, today()),
         "filtre": vue.filtre,
         "lignes": vue.lignes,
         "total": vue.total,
@@ -199,7 +199,7 @@ async def revoquer_lien(request: Request, child: CurrentChild) -> Redirect:
 async def _ics(request: Request, child: Any) -> Response:
     """The counted half-days of the school year, as an iCalendar file."""
     periodes = [Periode.de_ligne(p) for p in await periods(child.etablissement.id)]
-    annee = filtre("toutes", periodes, now().date())
+    annee = filtre("toutes", periodes, today())
     comptees = []
     if annee.debut and publiees(service_options(request)):
         comptees = await demi_journees(child, annee.debut, annee.fin)

@@ -22,14 +22,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
 from teleservices.core.api import (
     Periode, audit, establishment_options, now, periods, pupils_of_structure, render, save_establishment_options,
-    staff_establishment, structures, write_transaction,
+    staff_establishment, structures, today, write_transaction,
 )
 from teleservices.plugins.absences.rules import DEMI_JOURNEE_LIBELLE, JOURS_LONGS
 from teleservices.plugins.absences.tables import CONSTATEE, DEMI_JOURNEES, ETATS, SIGNALEE, AbsencesAbsence
@@ -37,7 +36,6 @@ from teleservices.plugins.absences.tables import CONSTATEE, DEMI_JOURNEES, ETATS
 PAGE = "/administration/absences/"
 SERVICE = "absences"
 SAISIE = "absences-saisie"  # the region (choice of class and day, grid) that htmx swaps
-PARIS = ZoneInfo("Europe/Paris")  # the school's day, not UTC's: at 00:30 in Paris, UTC is still on the day before
 MOTIF_MAX = 120
 DIMANCHE = 6
 ETAT_LIBELLE = {SIGNALEE: "signalée", CONSTATEE: "constatée"}
@@ -48,10 +46,6 @@ MESSAGES = {
     "reglages_inchanges": "Les réglages de publication et de contact n'ont pas changé : rien n'a été enregistré.",
 }
 COMPTES = ("ajoutees", "modifiees", "supprimees")
-
-
-def aujourdhui() -> dt.date:
-    return now().astimezone(PARIS).date()
 
 
 def go(url: str) -> Response:
@@ -79,7 +73,7 @@ def lire_date(texte: str) -> dt.date | None:
 
 def jour_par_defaut() -> dt.date:
     """Today; on a Sunday, the Saturday before (a Sunday is never a school day)."""
-    jour = aujourdhui()
+    jour = today()
     return jour - dt.timedelta(days=1) if jour.weekday() == DIMANCHE else jour
 
 
@@ -235,7 +229,7 @@ def lire_grille(form: Any, eleves: list[dict], jour: dt.date | None) -> tuple[di
     """The half-days typed for the pupils of the class, and the errors by field name. A half-day
     the form has no état for (a pupil who joined the class after the page was shown) is left
     as it is: a browser always sends a select's value, « — » included."""
-    a_venir = jour is not None and jour > aujourdhui()
+    a_venir = jour is not None and jour > today()
     saisies, erreurs = {}, {}
     for eleve in eleves:
         for demi in DEMI_JOURNEES:
