@@ -10,8 +10,8 @@ whole class. The section « Publication et contact » sets the service's establi
 The portal edits only its own rows (``reference`` ""), at most one per pupil and half-day (a
 unique index says so); rows pushed by the school software are shown read-only beside their
 half-day and never written here. A page or a save costs the same number of queries whatever
-the size of the class: the day's rows of the class are read in one query, and written with at
-most one INSERT, one UPDATE and one DELETE. Every change goes to the audit log in its
+the size of the class: the day's rows of the class are read in one query, and written with one
+upsert (two saves of the same half-day: the last one wins) and one DELETE. Every change goes to the audit log in its
 transaction; a refused form comes back with everything as typed and the error next to its field.
 """
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
@@ -256,7 +256,7 @@ class Ecritures:
     """What a save changes among the portal's rows of the day."""
 
     nouvelles: list[tuple[Cle, Saisie]] = field(default_factory=list)
-    modifiees: list[tuple[int, Saisie]] = field(default_factory=list)
+    modifiees: list[tuple[Cle, Saisie]] = field(default_factory=list)
     supprimees: list[int] = field(default_factory=list)
 
     @property
@@ -279,44 +279,31 @@ def ecritures(saisies: dict[Cle, Saisie], portail: dict[Cle, tuple[int, Saisie]]
         elif not saisie.etat:
             changes.supprimees.append(ancienne[0])
         elif saisie != ancienne[1]:
-            changes.modifiees.append((ancienne[0], saisie))
+            changes.modifiees.append((cle, saisie))
     return changes
 
 
-# One UPDATE for every changed row, a CASE on the id per column; the casts let PostgreSQL type
-# the parameters (SQLite accepts them too).
-COLONNES: tuple[tuple[str, str, Callable[[Saisie], Any]], ...] = (
-    ("etat", "VARCHAR(10)", lambda s: s.etat),
-    ("classee", "BOOLEAN", lambda s: s.classee),
-    ("motif_legitime", "BOOLEAN", lambda s: s.legitime),
-    ("motif", f"VARCHAR({MOTIF_MAX})", lambda s: s.motif),
-)
-
-
-def requete_de_modification(modifiees: list[tuple[int, Saisie]], auteur: str,
-                             quand: dt.datetime) -> tuple[str, list]:
-    ensembles, args = [], []
-    for colonne, type_sql, valeur in COLONNES:
-        cas = " ".join(f"WHEN {{}} THEN CAST({{}} AS {type_sql})" for _ in modifiees)
-        ensembles.append(f"{colonne} = CASE id {cas} END")
-        args += [x for ident, saisie in modifiees for x in (ident, valeur(saisie))]
-    ids = ", ".join("{}" for _ in modifiees)
-    sql = (f"UPDATE absences_absence SET {', '.join(ensembles)}, saisie_par = {{}}, modifie_le = {{}} "
-           f"WHERE id IN ({ids}) AND reference = ''")
-    return sql, [*args, auteur, quand, *(ident for ident, _ in modifiees)]
+# New and changed rows in one statement, on the unique index of the portal's rows (one per pupil
+# and half-day): a concurrent save of the same half-day updates it instead of failing, the last
+# one wins. The creation time of a row that exists is kept.
+UPSERT_SQL = """
+INSERT INTO absences_absence (etablissement_id, eleve_id, date, demi_journee, etat, classee, motif_legitime, motif,
+                              saisie_par, reference, cree_le, modifie_le)
+VALUES {rows}
+ON CONFLICT (eleve_id, date, demi_journee) WHERE reference = '' DO UPDATE SET
+    etat = excluded.etat, classee = excluded.classee, motif_legitime = excluded.motif_legitime,
+    motif = excluded.motif, saisie_par = excluded.saisie_par, modifie_le = excluded.modifie_le
+"""
 
 
 async def ecrire(etablissement_id: int, jour: dt.date, changes: Ecritures, auteur: str) -> None:
     quand = now()
-    if changes.nouvelles:
-        await AbsencesAbsence.insert(*[AbsencesAbsence(
-            etablissement_id=etablissement_id, eleve_id=cle[0], date=jour, demi_journee=cle[1], etat=s.etat,
-            classee=s.classee, motif_legitime=s.legitime, motif=s.motif, saisie_par=auteur, reference="",
-            cree_le=quand, modifie_le=quand,
-        ) for cle, s in changes.nouvelles])
-    if changes.modifiees:
-        sql, args = requete_de_modification(changes.modifiees, auteur, quand)
-        await AbsencesAbsence.raw(sql, *args)
+    ecrites = changes.nouvelles + changes.modifiees
+    if ecrites:
+        rows = ", ".join("({}, {}, {}, {}, {}, {}, {}, {}, {}, '', {}, {})" for _ in ecrites)
+        args = [value for (eleve_id, demi), s in ecrites for value in (
+            etablissement_id, eleve_id, jour, demi, s.etat, s.classee, s.legitime, s.motif, auteur, quand, quand)]
+        await AbsencesAbsence.raw(UPSERT_SQL.replace("{rows}", rows), *args)
     if changes.supprimees:
         await AbsencesAbsence.delete().where(
             AbsencesAbsence.id.is_in(changes.supprimees) & (AbsencesAbsence.reference == ""))

@@ -290,6 +290,24 @@ def test_saving_creates_updates_and_deletes_the_portal_rows(client_as, text, dem
     assert lines[0]["identifiant"] == "demo.cpe"
 
 
+def test_two_saves_of_the_same_half_day_from_pages_read_before_either_the_last_one_wins(
+        client_as, demo, classe, mercredi):
+    a = classe["eleves"][0]
+    jour = veille(mercredi)
+    cpe, chef = client_as("demo.cpe"), client_as("demo.chef")
+    page_url = url(classe, jour)
+    grille_cpe, grille_chef = grid_of(cpe.get(page_url).text), grid_of(chef.get(page_url).text)  # both see no row
+    grille_cpe.update({f("etat", a): SIGNALEE, f("motif", a): "Prévenu par téléphone"})
+    grille_chef.update({f("etat", a): CONSTATEE, f("classee", a): "1", f("motif", a): "Constatée en classe"})
+    assert cpe.post(PAGE, data=grille_cpe, follow_redirects=False).status_code == 303
+    second = chef.post(PAGE, data=grille_chef, follow_redirects=False)
+    assert second.status_code == 303, second.text
+    rows = portal_rows(classe, jour)
+    assert len(rows) == 1 and (rows[(a["id"], MATIN)]["etat"], rows[(a["id"], MATIN)]["motif"]) == (
+        CONSTATEE, "Constatée en classe")
+    assert rows[(a["id"], MATIN)]["saisie_par"] == "demo.chef"
+
+
 def test_the_head_saves_too_and_several_rows_change_in_one_save(client_as, classe, mercredi):
     jour = veille(mercredi)
     chef = client_as("demo.chef")
