@@ -112,3 +112,47 @@ def test_no_serious_accessibility_violation(audited_page: Page, login_page: Any,
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.get_by_role("alert")).to_be_visible()
     assert serious_violations(page) == []
+
+
+MOIS = ("Janvier", "Février", "Mars", "Avril", "Mai", "Juin", "Juillet", "Août", "Septembre", "Octobre",
+        "Novembre", "Décembre")
+
+
+def total_for(page: Page, jour: dt.date) -> int:
+    """The parent's total of half-days for the month of ``jour``, as the absences page says it."""
+    page.get_by_label("Filtre par").select_option(label=f"{MOIS[jour.month - 1]} {jour.year}")
+    page.get_by_role("button", name="Valider").click()
+    status = page.locator(".absences-resultats").get_by_role("status")
+    expect(status).to_contain_text(f"{MOIS[jour.month - 1]} {jour.year}")
+    return int(re.search(r"(\d+)\s+demi-journée", status.inner_text()).group(1))
+
+
+def test_what_the_cpe_records_and_classifies_the_parent_sees_counted(
+        open_context: Any, login_page: Any, lea: Any, saisie: Any) -> None:
+    from teleservices.plugins.absences.tables import MATIN, AbsencesAbsence
+
+    parent = login_page(open_context().new_page(), "demo.parent")
+    parent.goto(f"/eleves/{lea.id}/absences/")
+    before = total_for(parent, saisie["jour"])
+    # The demo's software may already have counted that morning: then it counts once still.
+    deja = run(AbsencesAbsence.exists().where(
+        (AbsencesAbsence.eleve_id == lea.id) & (AbsencesAbsence.date == saisie["jour"])
+        & (AbsencesAbsence.demi_journee == MATIN) & (AbsencesAbsence.etat == "constatee")
+        & (AbsencesAbsence.classee == True) & (AbsencesAbsence.motif_legitime == True)))  # noqa: E712
+
+    cpe = login_page(open_context().new_page(), "demo.cpe")
+    cpe.goto("/administration/absences/")
+    choose(cpe, saisie)
+    matin, apres_midi = "DUPONT Léa – matin", "DUPONT Léa – après-midi"
+    if cpe.get_by_label(f"État – {matin}").input_value() or cpe.get_by_label(f"État – {apres_midi}").input_value():
+        pytest.skip("Léa a déjà une absence saisie ce jour-là dans les données de démonstration")
+    cpe.get_by_label(f"État – {matin}").select_option(label="Constatée")
+    cpe.get_by_label(f"Classée – {matin}").check()
+    cpe.get_by_label(f"Motif légitime – {matin}").check()
+    cpe.get_by_label(f"Motif – {matin}").fill("Maladie")
+    cpe.get_by_label(f"État – {apres_midi}").select_option(label="Constatée")  # not classée yet: not counted
+    cpe.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(cpe.get_by_role("status").filter(has_text="Les absences sont enregistrées")).to_contain_text("2 ajoutée(s)")
+
+    parent.reload()
+    assert total_for(parent, saisie["jour"]) == before + (0 if deja else 1)
