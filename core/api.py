@@ -382,6 +382,14 @@ def today() -> dt.date:
     return clock.today()
 
 
+def pdf_document() -> Any:
+    """A new A4 PDF (fpdf2's FPDF) with the portal's Unicode fonts « sans » (and « B ») and
+    « mono »; ``line_text(text, size, style)`` writes a paragraph with French spacing."""
+    from teleservices.core.pdf import PdfDocument
+
+    return PdfDocument()
+
+
 def plugin_folder(module_file: str, name: str) -> Path:
     """The ``name`` sub-folder (templates, static) of the plugin whose ``__file__`` is given."""
     return Path(module_file).resolve().parent / name
@@ -422,6 +430,7 @@ __all__ = [
     "now",
     "staff_establishment",
     "staff_guard",
+    "pdf_document",
     "periods",
     "plugin_folder",
     "pupil_structures",

@@ -16,22 +16,11 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Sequence
-from functools import cache
-from pathlib import Path
-
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from teleservices.core.identity.creation import Batch, Letter
+from teleservices.core.pdf import PdfDocument, typo
 
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/liberation"))
-# (family, style) -> file names tried in order, DejaVu first.
-FONT_FILES = {
-    ("sans", ""): ("DejaVuSans.ttf", "LiberationSans-Regular.ttf"),
-    ("sans", "B"): ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf"),
-    ("mono", ""): ("DejaVuSansMono.ttf", "LiberationMono-Regular.ttf"),
-    ("mono", "B"): ("DejaVuSansMono-Bold.ttf", "LiberationMono-Bold.ttf"),
-}
 CIVILITES = {"M.": "Monsieur", "M": "Monsieur", "MME": "Madame", "MLLE": "Madame", "MME.": "Madame"}
 SUIVI = "notes, absences, livret personnel de compétences"
 CSV_FIELDS = [
@@ -39,24 +28,6 @@ CSV_FIELDS = [
     "adresse_1", "adresse_2", "adresse_3", "adresse_4", "adresse_5", "adresse_6", "eleves", "classes",
     "adresse_portail", "etablissement",
 ]
-
-
-class FontMissing(RuntimeError):
-    pass
-
-
-@cache
-def font_paths() -> dict[tuple[str, str], Path]:
-    found = {}
-    for key, names in FONT_FILES.items():
-        path = next((d / n for n in names for d in FONT_DIRS if (d / n).is_file()), None)
-        if path is None:
-            raise FontMissing(
-                "Police introuvable pour les courriers : installez le paquet Debian fonts-dejavu-core "
-                f"(cherché : {', '.join(names)} dans {', '.join(map(str, FONT_DIRS))})."
-            )
-        found[key] = path
-    return found
 
 
 def civilite_longue(civilite: str) -> str:
@@ -155,29 +126,11 @@ def _paragraphs(letter: Letter, etab: dict, services: Sequence[str]) -> tuple[li
     return before, after
 
 
-NBSP = "\u00a0"
-
-
-def typo(text: str) -> str:
-    """French spacing: no line starts with ":", ";", "?" or "»", none ends with "«"."""
-    for before, after in ((" :", NBSP + ":"), (" ;", NBSP + ";"), (" ?", NBSP + "?"), (" »", NBSP + "»"),
-                          ("« ", "«" + NBSP)):
-        text = text.replace(before, after)
-    return text
-
-
-class LetterPDF(FPDF):
+class LetterPDF(PdfDocument):
     def __init__(self) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        for (family, style), path in font_paths().items():
-            self.add_font(family, style, str(path))
+        super().__init__()
         self.set_margins(20, 15, 20)
         self.set_auto_page_break(True, margin=12)
-        self.set_creator("Téléservices")
-
-    def line_text(self, text: str, size: float = 10, style: str = "", h: float = 5, align: str = "L") -> None:
-        self.set_font("sans", style, size)
-        self.multi_cell(0, h, typo(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _header(pdf: LetterPDF, letter: Letter, etab: dict, today: dt.date) -> None:

@@ -8,7 +8,8 @@ import io
 import re
 
 from teleservices.core.identity.creation import Batch, Letter, Pupil
-from teleservices.core.identity.letters import filename, letters_csv, letters_pdf, services_text, typo
+from teleservices.core.identity.letters import filename, letters_csv, letters_pdf, services_text
+from teleservices.core.pdf import typo
 
 ETAB = dict(id=1, uai="0599901K", nom="COLLÈGE JEAN MOULIN", sigle="CLG", adresse_ligne1="12 rue des Écoles",
             adresse_ligne2="", code_postal="59800", commune="LILLE", telephone="03 20 00 00 01", mel="ce@ac.fr")
