@@ -1,6 +1,8 @@
 """Le livret personnel de compétences: guide section 3.6."""
 
-from teleservices.core.api import ServiceSpec, UserType, hookimpl
+from teleservices.core.api import ServiceSpec, StaffRole, UserType, hookimpl
+from teleservices.plugins.lpc.api import ROUTES as API_ROUTES
+from teleservices.plugins.lpc.staff import ROUTES as STAFF_ROUTES
 
 SERVICE = ServiceSpec(
     key="lpc",
@@ -11,6 +13,9 @@ SERVICE = ServiceSpec(
     mobile=False,
     order=30,
     description="Les compétences du socle commun et leur date de validation.",
+    staff_routes=STAFF_ROUTES,
+    api_routes=API_ROUTES,
+    staff_roles=frozenset({StaffRole.ENSEIGNANT}),
 )
 
 
@@ -18,3 +23,7 @@ SERVICE = ServiceSpec(
 def services() -> list[ServiceSpec]:
     return [SERVICE]
 
+
+@hookimpl
+def piccolo_apps() -> list[str]:
+    return ["teleservices.plugins.lpc.piccolo_app"]
