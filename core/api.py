@@ -368,6 +368,13 @@ async def labels(matiere_ids: Any, enseignant_ids: Any) -> dict[str, dict[int, d
     return await school.labels(matiere_ids, enseignant_ids)
 
 
+def teacher_name(row: dict[str, Any] | None) -> str:
+    """« Mme PETIT » from a row with civilite and nom (of ``pupil_teaching_team``, ``labels``...)."""
+    from teleservices.core import school
+
+    return school.teacher_name(row)
+
+
 def now() -> dt.datetime:
     """The portal's clock (UTC): services read the time here, so that tests can travel in it."""
     from teleservices.core import clock
@@ -442,6 +449,7 @@ __all__ = [
     "service_options",
     "structures",
     "subjects",
+    "teacher_name",
     "teaching_services",
     "today",
     "write_transaction",

@@ -128,6 +128,15 @@ async def pupil_teaching_team(eleve_id: int) -> Rows:
     return [{**row, "professeur_principal": bool(row["professeur_principal"])} for row in rows]
 
 
+def teacher_name(row: dict[str, Any] | None) -> str:
+    """« Mme PETIT », « M. BERNARD », as SIECLE's civilité gives it ("" for no teacher)."""
+    if not row:
+        return ""
+    civilite = (row.get("civilite") or "").strip()
+    civilite = {"MME": "Mme", "M.": "M.", "M": "M."}.get(civilite.upper(), civilite)
+    return f"{civilite} {row['nom']}".strip()
+
+
 async def labels(matiere_ids: Collection[int], enseignant_ids: Collection[int]) -> dict[str, dict[int, dict[str, Any]]]:
     """Subjects and teachers by id, in one query: ``{"matiere": {id: {"libelle"}}, "enseignant":
     {id: {"civilite", "nom", "prenom"}}}``. No query at all when both are empty."""

@@ -1,6 +1,7 @@
 """Le livret personnel de compétences: guide section 3.6."""
 
-from teleservices.core.api import ServiceSpec, StaffRole, UserType, hookimpl
+from teleservices.core.api import DemoContext, ServiceSpec, StaffRole, UserType, hookimpl
+from teleservices.plugins.lpc import demo, famille
 from teleservices.plugins.lpc.api import ROUTES as API_ROUTES
 from teleservices.plugins.lpc.staff import ROUTES as STAFF_ROUTES
 
@@ -13,6 +14,7 @@ SERVICE = ServiceSpec(
     mobile=False,
     order=30,
     description="Les compétences du socle commun et leur date de validation.",
+    routes=famille.ROUTES,
     staff_routes=STAFF_ROUTES,
     api_routes=API_ROUTES,
     staff_roles=frozenset({StaffRole.ENSEIGNANT}),
@@ -27,3 +29,8 @@ def services() -> list[ServiceSpec]:
 @hookimpl
 def piccolo_apps() -> list[str]:
     return ["teleservices.plugins.lpc.piccolo_app"]
+
+
+@hookimpl
+async def demo_data(context: DemoContext) -> None:
+    await demo.load(context)

@@ -21,7 +21,7 @@ from litestar import Request, Response, get
 
 from teleservices.core.api import (
     CurrentChild, Filtre, Periode, filtre, labels, mois_de_l_annee, now, periods, pupil_teaching_team, render,
-    service_options,
+    service_options, teacher_name,
 )
 from teleservices.plugins.notes import graphique, rules
 from teleservices.plugins.notes.rules import NoteComptee, Statistiques
@@ -95,20 +95,12 @@ class Notes:
     aujourdhui: dt.date
 
 
-def nom_enseignant(row: dict[str, Any] | None) -> str:
-    """« Mme PETIT », « M. BERNARD », as SIECLE's civilité gives it."""
-    if not row:
-        return ""
-    civilite = {"MME": "Mme", "M.": "M.", "M": "M."}.get((row.get("civilite") or "").upper(), row.get("civilite") or "")
-    return f"{civilite} {row['nom']}".strip()
-
-
 def _equipe(team: list[dict[str, Any]]) -> Equipe:
     equipe = Equipe()
     for row in team:
         equipe.matieres[row["matiere_id"]] = row["matiere_libelle"]
         noms = equipe.enseignants.setdefault(row["matiere_libelle"], [])
-        nom = nom_enseignant(row)
+        nom = teacher_name(row)
         if nom not in noms:
             noms.append(nom)
         if row["professeur_principal"] and nom not in equipe.principal:
@@ -136,7 +128,7 @@ async def lire(request: Request, child: Any, visite: bool) -> Notes:
         Ligne(
             devoir_id=row["id"], matiere_id=row["matiere_id"],
             matiere=noms["matiere"].get(row["matiere_id"], {}).get("libelle", ""),
-            enseignant=nom_enseignant(noms["enseignant"].get(row["enseignant_id"])),
+            enseignant=teacher_name(noms["enseignant"].get(row["enseignant_id"])),
             libelle=row["libelle"], date=row["date"], valeur=row["valeur"], code=row["code"],
             bareme=row["bareme"], coefficient=row["coefficient"],
             stats=Statistiques.agregat(row["nombre"], row["somme"], row["mini"], row["maxi"]),

@@ -26,7 +26,7 @@ from litestar.response import Redirect
 
 from teleservices.core.api import (
     Periode, StaffRole, audit, establishment_options, periods, pupils_of_structure, render, staff_establishment,
-    structures, subjects, teaching_services, write_transaction,
+    structures, subjects, teacher_name, teaching_services, write_transaction,
 )
 from teleservices.plugins.notes import csv_import, rules
 from teleservices.plugins.notes.saisie import Grade, GradeError, Written, now, read_grade, shown, write_grades
@@ -116,11 +116,6 @@ class Labels:
 
     def period(self, day: dt.date) -> dict | None:
         return next((p for p in self.periods if _as_date(p["debut"]) <= day <= _as_date(p["fin"])), None)
-
-
-def teacher_name(service: dict) -> str:
-    civilite = {"M.": "M.", "M": "M.", "MME": "Mme"}.get((service["civilite"] or "").upper(), "")
-    return " ".join(part for part in (civilite, service["nom"]) if part)
 
 
 async def labels_of(scope: Scope) -> Labels:
