@@ -335,27 +335,41 @@ def _cle_langue(langue: Langue) -> tuple[tuple, tuple]:
     return (langue.eleve_id, langue.palier), (langue.langue, langue.niveau, langue.date)
 
 
-async def ecrire(etablissement_id: int, lu: Lu, saisie_par: str) -> BilanLpc:
-    """Validations and language levels written and withdrawn; call it in a transaction."""
+@dataclass(frozen=True)
+class Prevu:
+    """What writing a push (or an imported file) would change, read from the stored rows."""
+
+    validations: Changements
+    langues: Changements
+
+    @property
+    def bilan(self) -> BilanLpc:
+        v, n = self.validations, self.langues
+        return BilanLpc(validees=v.validees + n.validees, modifiees=v.modifiees + n.modifiees,
+                        inchangees=v.inchangees + n.inchangees, retirees=len(v.retirer) + len(n.retirer))
+
+
+async def prevoir(lu: Lu) -> Prevu:
+    """The changes, without writing (an import's preview shows them): a query per table at most."""
     eleves = [v.eleve_id for v in lu.validations] + [langue.eleve_id for langue in lu.langues]
     stockees = {(r["eleve_id"], r["code"]): (r["id"], (_jour(r["date"]),))
                 for r in await _existants(EXISTING_VALIDATIONS_SQL, eleves)} if lu.validations else {}
     langues = {(r["eleve_id"], r["palier"]): (r["id"], (r["langue"], r["niveau"], _jour(r["date"])))
                for r in await _existants(EXISTING_LANGUES_SQL, eleves)} if lu.langues else {}
-    validations = changements(lu.validations, stockees, _cle_validation)
-    niveaux = changements(lu.langues, langues, _cle_langue)
+    return Prevu(changements(lu.validations, stockees, _cle_validation), changements(lu.langues, langues, _cle_langue))
+
+
+async def ecrire(etablissement_id: int, lu: Lu, saisie_par: str) -> BilanLpc:
+    """Validations and language levels written and withdrawn; call it in a transaction."""
+    prevu = await prevoir(lu)
     stamp = now()
     await _upsert(UPSERT_VALIDATIONS_SQL, [(etablissement_id, eleve, code, date, saisie_par, stamp)
-                                           for eleve, code, date in validations.ecrire])
+                                           for eleve, code, date in prevu.validations.ecrire])
     await _upsert(UPSERT_LANGUES_SQL, [(etablissement_id, eleve, palier, langue, niveau, date, saisie_par, stamp)
-                                       for eleve, palier, langue, niveau, date in niveaux.ecrire])
-    await _delete("lpc_validation", validations.retirer)
-    await _delete("lpc_langue", niveaux.retirer)
-    return BilanLpc(
-        validees=validations.validees + niveaux.validees, modifiees=validations.modifiees + niveaux.modifiees,
-        inchangees=validations.inchangees + niveaux.inchangees,
-        retirees=len(validations.retirer) + len(niveaux.retirer),
-    )
+                                       for eleve, palier, langue, niveau, date in prevu.langues.ecrire])
+    await _delete("lpc_validation", prevu.validations.retirer)
+    await _delete("lpc_langue", prevu.langues.retirer)
+    return prevu.bilan
 
 
 def saisie_par(api_client: ApiClient) -> str:
