@@ -146,11 +146,11 @@ def _texte(element: Any, chemin: str) -> str:
 
 def _entete(racine: Any, contexte: Contexte, apercu: Apercu) -> None:
     """The header's UAI, when there is one, must be the establishment's."""
-    apercu.uai = _texte(racine, "entete/etablissement")[:8]
+    apercu.uai = _texte(racine, "entete/etablissement")[:20]
     apercu.application = _texte(racine, "entete/application")[:80]
     if apercu.uai and apercu.uai.upper() != contexte.uai.upper():
-        apercu.erreur(racine.find(_tag("entete")), (
-            f"Ce fichier est celui de l'établissement {apercu.uai}, pas du vôtre ({contexte.uai}) : rien n'est importé."))
+        apercu.erreur(racine.find(_tag("entete")), f"Ce fichier est celui de l'établissement {apercu.uai}, "
+                                                   f"pas du vôtre ({contexte.uai}) : rien n'est importé.")
     if racine.find(_tag("donnees")) is None:
         apercu.erreur(racine, "Le fichier n'a pas d'élément « donnees ».")
 
