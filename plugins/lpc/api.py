@@ -315,15 +315,16 @@ def changements(envoyes: list, stockes: dict[tuple, tuple[int, tuple]], ligne: A
     for envoye in envoyes:
         cle, valeurs = ligne(envoye)
         stocke = stockes.get(cle)
-        if envoye.date is None:
-            faits.retirer += [stocke[0]] if stocke else []
-            faits.inchangees += 0 if stocke else 1
-        elif stocke is None or stocke[1] != valeurs:
-            faits.ecrire.append((*cle, *valeurs))
-            faits.validees += stocke is None
-            faits.modifiees += stocke is not None
+        if envoye.date is None and stocke:
+            faits.retirer.append(stocke[0])
+        elif envoye.date is None or stocke and stocke[1] == valeurs:
+            faits.inchangees += 1  # a withdrawal of nothing, or the same values
         else:
-            faits.inchangees += 1
+            faits.ecrire.append((*cle, *valeurs))
+            if stocke:
+                faits.modifiees += 1
+            else:
+                faits.validees += 1
     return faits
 
 
