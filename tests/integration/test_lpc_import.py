@@ -105,9 +105,12 @@ def test_a_file_is_previewed_then_written_on_confirmation(chef, mounted, text, d
     page = text(preview)
     assert preview.status_code == 200
     assert "Fichier : import-lpc-1764.xml, exporté par SUIVI DES COMPETENCES (EXEMPLE) pour l'établissement 0599901K" in page
-    assert ("Le fichier est lisible : 2 élève(s). Son import ajoutera 7 validation(s), modifiera la date de 1, "
-            "en laissera 0 inchangée(s) et en retirera 1.") in " ".join(page.split())
-    assert f"<td>{a['nom_de_famille']} {a['prenom']}</td>" in page and "rien n'est encore enregistré" in page
+    assert ("Le fichier est lisible : 2 élève(s). À l'import : 7 validation(s) ajoutée(s), 1 date(s) modifiée(s), "
+            "0 inchangée(s), 1 validation(s) retirée(s).") in " ".join(page.split())
+    assert f'<th scope="row" class="eleve">{a["nom_de_famille"]} {a["prenom"]}</th>' in page
+    assert "rien n'est encore enregistré" in page
+    assert '<link rel="stylesheet" href="/static/lpc/import.css">' in page  # cards on a phone
+    assert chef.get("/static/lpc/import.css").status_code == 200
     assert validations_of([a["id"], b["id"]]) == before and journal_actions() == []
 
     confirmed = chef.post(f"{path}/confirmer", data=confirm_fields(preview.text), follow_redirects=False)
@@ -129,11 +132,11 @@ def test_a_file_is_previewed_then_written_on_confirmation(chef, mounted, text, d
     assert line["identifiant"] == "demo.chef" and line["detail"] == (
         "Import du fichier LPC « import-lpc-1764.xml » (2 élève(s)) : 7 validée(s), 1 modifiée(s), 0 inchangée(s), "
         "1 retirée(s).")
-    assert ("Le fichier est importé : 7 validation(s) nouvelle(s), 1 date(s) modifiée(s), 0 inchangée(s), "
+    assert ("Le fichier est importé : 7 validation(s) ajoutée(s), 1 date(s) modifiée(s), 0 inchangée(s), "
             "1 validation(s) retirée(s).") in " ".join(text(chef.get(confirmed.headers["location"])).split())
 
     again = upload(chef, path, sample_for(a, b))
-    assert "ajoutera 0 validation(s), modifiera la date de 0, en laissera 9 inchangée(s) et en retirera 0" in \
+    assert "0 validation(s) ajoutée(s), 0 date(s) modifiée(s), 9 inchangée(s), 0 validation(s) retirée(s)" in \
         " ".join(text(again).split())
 
 
@@ -215,9 +218,9 @@ def test_the_number_of_queries_does_not_grow_with_the_pupils(chef, mounted, demo
         chef.post(f"{path}/confirmer", data=confirm_fields(preview.text), follow_redirects=False)
         return read, len(queries)
 
-    few = measure(fichier_de(pupils[:1], codes), "1 élève(s). Son import ajoutera 4 validation(s)")
-    many = measure(fichier_de(pupils, codes), "12 élève(s). Son import ajoutera 44 validation(s), modifiera la date "
-                                              "de 0, en laissera 4 inchangée(s)")
+    few = measure(fichier_de(pupils[:1], codes), "1 élève(s). À l'import : 4 validation(s) ajoutée(s)")
+    many = measure(fichier_de(pupils, codes), "12 élève(s). À l'import : 44 validation(s) ajoutée(s), "
+                                              "0 date(s) modifiée(s), 4 inchangée(s)")
     assert few == many, (few, many)
     assert len(validations_of([p["id"] for p in pupils])) == 48
 
@@ -229,7 +232,7 @@ def test_a_file_near_the_size_limit_goes_through_and_a_larger_one_is_refused(che
     padding = b"<application>" + b"X" * (xml_import.MAX_BYTES - len(small) - 100) + b"</application>"
     large = small.replace(b"<entete>", b"<entete>" + padding)
     preview = upload(chef, path, large)
-    assert "Son import ajoutera 1 validation(s)" in text(preview)
+    assert "À l'import : 1 validation(s) ajoutée(s)" in " ".join(text(preview).split())
     confirmed = chef.post(f"{path}/confirmer", data=confirm_fields(preview.text), follow_redirects=False)
     assert confirmed.status_code == 303 and len(validations_of([a["id"]])) == 1
     too_large = large.replace(b"<entete>", b"<entete>" + b" " * 200)
