@@ -3,6 +3,7 @@
 from teleservices.core.api import DemoContext, ServiceSpec, StaffRole, UserType, hookimpl
 from teleservices.plugins.lpc import demo, famille
 from teleservices.plugins.lpc.api import ROUTES as API_ROUTES
+from teleservices.plugins.lpc.import_page import ROUTES as IMPORT_ROUTES
 from teleservices.plugins.lpc.staff import ROUTES as STAFF_ROUTES
 
 SERVICE = ServiceSpec(
@@ -15,7 +16,7 @@ SERVICE = ServiceSpec(
     order=30,
     description="Les compétences du socle commun et leur date de validation.",
     routes=famille.ROUTES,
-    staff_routes=STAFF_ROUTES,
+    staff_routes=[*STAFF_ROUTES, *IMPORT_ROUTES],
     api_routes=API_ROUTES,
     staff_roles=frozenset({StaffRole.ENSEIGNANT}),
 )
