@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from teleservices.core.api import pupils_of_establishment
+from teleservices.core.api import pupils_of_establishment, pupils_of_structure
 from teleservices.core.tables import Journal
 from teleservices.core.testing import run
 from teleservices.plugins.lpc.tables import LpcLangue, LpcValidation
@@ -67,11 +67,33 @@ def lpc_pupils() -> Iterator[Callable[..., list[dict]]]:
         return pupils
 
     yield take
+    _put_back(saved)
+
+
+def _put_back(saved: list[tuple[list[int], dict[Any, list[dict]]]]) -> None:
+    """The pupils' rows as they were set aside (ids included), whatever the test wrote for them."""
     for ids, rows in reversed(saved):
         _delete_rows_of(ids)
         for table, table_rows in rows.items():
             if table_rows:
                 run(table.insert(*(table(**row) for row in table_rows)))
+
+
+@pytest.fixture
+def lpc_class() -> Iterator[Callable[[int], list[dict]]]:
+    """``lpc_class(division_id)``: the pupils of a class (``pupils_of_structure``), starting with
+    nothing validated: their LPC rows are set aside and come back as they were after the test."""
+    saved: list[tuple[list[int], dict[Any, list[dict]]]] = []
+
+    def take(division_id: int) -> list[dict]:
+        pupils = run(pupils_of_structure(division_id))
+        ids = [pupil["id"] for pupil in pupils]
+        saved.append((ids, _rows_of(ids)))
+        _delete_rows_of(ids)
+        return pupils
+
+    yield take
+    _put_back(saved)
 
 
 def validations_of(eleve_ids: list[int]) -> dict[tuple[int, str], dict]:
