@@ -235,6 +235,14 @@ def staff_establishment(request: Any) -> int:
     return current(request)
 
 
+def htmx_target(request: Any, target: str) -> bool:
+    """An htmx request for the element ``target`` of the page (not a boosted navigation nor a
+    history restore): answer with that part alone."""
+    from teleservices.core.rendering import is_fragment_request
+
+    return is_fragment_request(request) and request.headers.get("hx-target") == target
+
+
 def service_options(request: Any) -> dict[str, Any]:
     """In a service route: the options the child's establishment set for this service (the
     declared default for each option it did not set), read by the guard in the same query as
@@ -430,6 +438,7 @@ __all__ = [
     "audit",
     "establishment_options",
     "hookimpl",
+    "htmx_target",
     "new_private_link",
     "private_link_created",
     "revoke_private_link",

@@ -19,7 +19,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    PAR_MOIS, CurrentChild, Filtre, Periode, filtre, mois_de_l_annee, new_private_link, now, periods,
+    PAR_MOIS, CurrentChild, Filtre, Periode, filtre, htmx_target, mois_de_l_annee, new_private_link, now, periods,
     private_link_created, render, revoke_private_link, service_options, today,
 )
 from teleservices.plugins.absences import graphique, rules
@@ -89,14 +89,10 @@ def _base(child: Any) -> str:
     return f"/eleves/{child.id}/absences"
 
 
-def _fragment(request: Request, target: str) -> bool:
-    return request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == target
-
-
 def _dialogue(request: Request, template: str) -> str:
     """A dialog's content for htmx, which opens it in the page's <dialog>; a page of its own
     without JavaScript."""
-    return f"{template}_dialogue.html" if _fragment(request, DIALOGUE) else f"{template}.html"
+    return f"{template}_dialogue.html" if htmx_target(request, DIALOGUE) else f"{template}.html"
 
 
 def _contexte(request: Request, child: Any, vue: Vue, **extra: Any) -> dict[str, Any]:
@@ -123,7 +119,7 @@ async def liste(request: Request, child: CurrentChild) -> Response:
     """« Le nombre par semaine des demi-journées… »; with htmx the filter form gets only the
     results region (and the URL follows)."""
     vue = await lire(request, child)
-    template = "absences/resultats_fragment.html" if _fragment(request, RESULTATS) else "absences/liste.html"
+    template = "absences/resultats_fragment.html" if htmx_target(request, RESULTATS) else "absences/liste.html"
     return render(request, template, _contexte(request, child, vue))
 
 

@@ -27,7 +27,7 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    Periode, audit, establishment_options, now, periods, pupils_of_structure, render, save_establishment_options,
+    Periode, audit, establishment_options, htmx_target, now, periods, pupils_of_structure, render, save_establishment_options,
     staff_establishment, structures, today, write_transaction,
 )
 from teleservices.plugins.absences.rules import DEMI_JOURNEE_LIBELLE, JOURS_LONGS
@@ -342,13 +342,6 @@ def _nombre(value: str | None) -> int:
     return int(value) if value and value.isdigit() and len(value) < 6 else 0
 
 
-def _fragment(request: Request) -> bool:
-    """The class-and-day form's htmx request: only the grid region is answered."""
-    headers = request.headers
-    return (headers.get("hx-request") == "true" and headers.get("hx-target") == SAISIE
-            and headers.get("hx-boosted") != "true")
-
-
 @dataclass
 class Formulaires:
     """A refused form's values as typed and its errors (the grid's, or the settings')."""
@@ -373,7 +366,7 @@ async def afficher(request: Request, choix: Choix, refus: Formulaires | None = N
         "general": refus.general, "grille": grille(eleves or [], releve, refus.saisies) if montrer else None,
         "jour_long": jour_long(choix.jour) if choix.jour else choix.jour_saisi, "motif_max": MOTIF_MAX,
     }
-    if _fragment(request):
+    if htmx_target(request, SAISIE):
         return render(request, "absences/staff/saisie_fragment.html", contexte)
     options = await establishment_options(etablissement_id, SERVICE, request)
     return render(request, "absences/staff/saisie.html", {

@@ -15,7 +15,7 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
 
-from teleservices.core.api import CurrentChild, pupil_teaching_team, render, teacher_name, today
+from teleservices.core.api import CurrentChild, htmx_target, pupil_teaching_team, render, teacher_name, today
 from teleservices.plugins.lpc import livret as lecture
 from teleservices.plugins.lpc.pdf import livret_pdf
 
@@ -48,7 +48,7 @@ async def competence(request: Request, child: CurrentChild) -> Response:
     lue = livret.courant.competence(code)
     if lue is None:
         raise NotFoundException("Compétence inconnue pour ce palier.")
-    if request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == f"detail-{lue.ancre}":
+    if htmx_target(request, f"detail-{lue.ancre}"):
         return render(request, "lpc/detail_fragment.html", {**_contexte(child, livret, code), "lue": lue})
     return render(request, "lpc/livret.html", _contexte(child, livret, code))
 

@@ -29,7 +29,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    StaffRole, audit, now, pupils_of_structure, render, staff_establishment, structures, subjects,
+    StaffRole, audit, htmx_target, now, pupils_of_structure, render, staff_establishment, structures, subjects,
     teaching_services, today, write_transaction,
 )
 from teleservices.plugins.lpc.grille import NIVEAU_LANGUE, Competence, grille
@@ -420,13 +420,6 @@ def _nombre(value: str | None) -> int:
     return int(value) if value and value.isdigit() and len(value) < 6 else 0
 
 
-def _fragment(request: Request) -> bool:
-    """The choice form's htmx request: only the region is answered."""
-    headers = request.headers
-    return (headers.get("hx-request") == "true" and headers.get("hx-target") == SAISIE
-            and headers.get("hx-boosted") != "true")
-
-
 @dataclass
 class Refus:
     """A refused form's rows as typed and its errors."""
@@ -452,7 +445,7 @@ async def afficher(request: Request, choix: Choix, refus: Refus | None = None,
         "lignes": lignes(eleves, etats, refus.saisies) if montrer else None, "langue_max": LANGUE_MAX,
         "langues": await langues_proposees(staff_establishment(request)) if montrer and competence.langue else [],
     }
-    template = "lpc/staff/saisie_fragment.html" if _fragment(request) else "lpc/staff/saisie.html"
+    template = "lpc/staff/saisie_fragment.html" if htmx_target(request, SAISIE) else "lpc/staff/saisie.html"
     return render(request, template, contexte)
 
 

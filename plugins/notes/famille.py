@@ -20,7 +20,7 @@ from typing import Any
 from litestar import Request, Response, get
 
 from teleservices.core.api import (
-    CurrentChild, Filtre, Periode, filtre, labels, mois_de_l_annee, now, periods, pupil_teaching_team, render,
+    CurrentChild, Filtre, Periode, filtre, htmx_target, labels, mois_de_l_annee, now, periods, pupil_teaching_team, render,
     service_options, teacher_name,
 )
 from teleservices.plugins.notes import graphique, rules
@@ -252,20 +252,16 @@ def sur_20(valeur: float | None) -> str:
     return "–" if valeur is None else rules.affiche(round(valeur, 2))
 
 
-def _fragment(request: Request, target: str) -> bool:
-    return request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == target
-
-
 def _dialogue(request: Request, template: str) -> str:
     """A dialog's content for htmx, which opens it in the page's <dialog>; a page of its own
     without JavaScript."""
-    return f"{template}_dialogue.html" if _fragment(request, DIALOGUE) else f"{template}.html"
+    return f"{template}_dialogue.html" if htmx_target(request, DIALOGUE) else f"{template}.html"
 
 
 @get("/", name="notes:liste")
 async def liste(request: Request, child: CurrentChild) -> Response:
     """« Les notes : liste des notes »; with htmx the filter form gets only the results region."""
-    fragment = _fragment(request, RESULTATS)
+    fragment = htmx_target(request, RESULTATS)
     contexte = _contexte(request, child, await lire(request, child, visite=not fragment))
     template = "notes/resultats_fragment.html" if fragment else "notes/liste.html"
     return render(request, template, contexte)
