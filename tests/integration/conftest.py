@@ -180,3 +180,22 @@ def queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(engine_class, "run_querystring", counting)
     return statements
+
+
+
+@pytest.fixture
+def queries_of(queries: list[str]) -> Callable[..., list[int]]:
+    """``queries_of(client, path, (path, headers), ...)``: how many SQL statements each GET made,
+    each answered 200."""
+
+    def count(client: TestClient, *requests: str | tuple[str, dict[str, str]]) -> list[int]:
+        counts = []
+        for request in requests:
+            path, headers = (request, {}) if isinstance(request, str) else request
+            queries.clear()
+            response = client.get(path, headers=headers)
+            assert response.status_code == 200, (path, response.status_code)
+            counts.append(len(queries))
+        return counts
+
+    return count

@@ -259,29 +259,22 @@ def test_revoking_the_link(client, client_as, demo, text):
     assert not run(LienPrive.select().where(LienPrive.eleve == demo.hugo))
 
 
-def test_page_fragment_and_detail_cost_the_same_queries_for_3_and_120_absences(client_as, demo, absences, annee, mi_t2, queries):
+def test_page_fragment_and_detail_cost_the_same_queries_for_3_and_120_absences(
+        client_as, demo, absences, annee, mi_t2, queries, queries_of):
     parent = client_as("demo.parent")
     semaine = lundi(mi_t2, -1)
     cle = f"{semaine.isocalendar()[0]}-W{semaine.isocalendar()[1]:02d}"
     paths = [(url(demo) + "?periode=toutes", {}), (url(demo) + "?periode=toutes", HTMX_RESULTATS),
              (url(demo, f"semaine/{cle}?periode=toutes"), HTMX_DIALOGUE), (url(demo, "absences.ics"), {})]
 
-    def counts() -> list[int]:
-        result = []
-        for path, headers in paths:
-            queries.clear()
-            assert parent.get(path, headers=headers).status_code == 200
-            result.append(len(queries))
-        return result
-
     for i in range(3):
         absences(semaine + dt.timedelta(days=i), MATIN)
-    few = counts()
+    few = queries_of(parent, *paths)
     jour = annee["T1"][0]
     while jour < semaine:
         if jour.weekday() < 5:
             absences(jour, MATIN)
             absences(jour, APRES_MIDI)
         jour += dt.timedelta(days=2)
-    assert counts() == few, queries
+    assert queries_of(parent, *paths) == few, queries
     assert max(few) <= 8

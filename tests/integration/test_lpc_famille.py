@@ -150,24 +150,17 @@ def test_the_lycee_has_not_opened_the_lpc(client_as, demo):
     assert client_as("demo.parent").get(f"/eleves/{demo.hugo}/lpc/").status_code == 403
 
 
-def test_pages_and_pdf_cost_the_same_queries_with_nothing_or_everything_validated(client_as, demo, lea_lpc, queries):
+def test_pages_and_pdf_cost_the_same_queries_with_nothing_or_everything_validated(
+        client_as, demo, lea_lpc, queries, queries_of):
     from teleservices.plugins.lpc.grille import grille
 
     parent = client_as("demo.parent")
     paths = [(url(demo), {}), (url(demo, "competence/P3.C1"), {"HX-Request": "true", "HX-Target": "detail-P3-C1"}),
              (url(demo, "livret.pdf"), {})]
 
-    def counts() -> list[int]:
-        result = []
-        for path, headers in paths:
-            queries.clear()
-            assert parent.get(path, headers=headers).status_code == 200
-            result.append(len(queries))
-        return result
-
     lea_lpc({})
-    nothing = counts()
+    nothing = queries_of(parent, *paths)
     lea_lpc({code: D(2026, 1, 5) for code in [*grille().competences, *grille().items]},
             langue=("ANGLAIS LV1", "A2", D(2026, 5, 2), 3))
-    assert counts() == nothing, queries
+    assert queries_of(parent, *paths) == nothing, queries
     assert max(nothing) <= 7
