@@ -79,9 +79,15 @@ def erreur_code(code: str, grille: Grille) -> str | None:
     return None
 
 
+# The socle commun dates from 2006 (decree of 11 July 2006): no validation is older.
+PREMIER_JOUR = dt.date(2006, 7, 11)
+
+
 def erreur_date(date: dt.date, aujourdhui: dt.date) -> str | None:
     if date > aujourdhui:
         return "La date de validation ne peut pas être dans le futur."
+    if date < PREMIER_JOUR:
+        return "La date de validation ne peut pas précéder le socle commun (11/07/2006) : vérifiez l'année."
     return None
 
 

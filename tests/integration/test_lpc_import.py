@@ -18,10 +18,9 @@ import pytest
 
 from lpc_support import journal_actions, lpc_journal, lpc_pupils, validations_of  # noqa: F401
 from teleservices.core import clock
-from teleservices.core.api import ServiceSpec, StaffRole, hookimpl, pupils_of_establishment
-from teleservices.core.app import create_app
+from teleservices.core.api import pupils_of_establishment
 from teleservices.core.testing import csrf_from, run
-from teleservices.plugins.lpc import import_page, xml_import
+from teleservices.plugins.lpc import xml_import
 from teleservices.plugins.lpc.tables import LpcValidation
 
 pytestmark = pytest.mark.usefixtures("lpc_journal")
@@ -31,22 +30,11 @@ UTC = dt.timezone.utc
 NAMESPACE = "urn:ac-grenoble.fr:lpc:import:v1.0"
 
 
-class ImportSeul:
-    """The import's routes as a service of their own, while the LPC does not mount them."""
-
-    @hookimpl
-    def services(self) -> list[ServiceSpec]:
-        return [ServiceSpec(key="essai_lpc_import", label="Import LPC (essai)", staff_routes=import_page.ROUTES,
-                            staff_roles=frozenset({StaffRole.ENSEIGNANT}))]
-
-
 @pytest.fixture(scope="module")
-def mounted(portal_app: Any, portal_settings: Any) -> tuple[Any, str]:
-    """The app and the page's path."""
-    if any(route.path == "/administration/lpc/import" for route in portal_app.routes):
-        return portal_app, "/administration/lpc/import"
-    return create_app(portal_settings, extra_plugins={"essai_lpc_import": ImportSeul()}), \
-        "/administration/essai_lpc_import/import"
+def mounted(portal_app: Any) -> tuple[Any, str]:
+    """The app and the page's path (mounted with the LPC's staff pages)."""
+    assert any(route.path == "/administration/lpc/import" for route in portal_app.routes)
+    return portal_app, "/administration/lpc/import"
 
 
 @pytest.fixture(autouse=True)
@@ -92,6 +80,11 @@ def confirm_fields(html: str) -> dict[str, str]:
 def validate(pupil: dict, code: str, jour: dt.date, etablissement_id: int) -> None:
     run(LpcValidation.insert(LpcValidation(etablissement_id=etablissement_id, eleve_id=pupil["id"], code=code,
                                            date=jour, saisie_par="Mme Professeure")))
+
+
+def test_the_lpc_page_links_to_the_import_for_the_head_only(client_as, text):
+    assert 'href="/administration/lpc/import"' in text(client_as("demo.chef").get("/administration/lpc/"))
+    assert "/administration/lpc/import" not in text(client_as("demo.prof").get("/administration/lpc/"))
 
 
 def test_a_file_is_previewed_then_written_on_confirmation(chef, mounted, text, demo, lpc_pupils):

@@ -71,6 +71,7 @@ def test_what_a_validation_must_respect():
     assert rules.erreur_code("P3.C1.D1.I1", g) is None and rules.erreur_code("P3.C1", g) is None
     assert "inconnu" in rules.erreur_code("P3.C9", g) and "inconnu" in rules.erreur_code("P3.C1.D9.I1", g)
     assert rules.erreur_date(today, today) is None and "futur" in rules.erreur_date(D(2026, 11, 30), today)
+    assert "l'année" in rules.erreur_date(D(202, 5, 12), today) and rules.erreur_date(D(2006, 7, 11), today) is None
     assert rules.erreur_langue(3, "ANGLAIS LV1", "A2") is None and rules.erreur_langue(2, "ALLEMAND LV1", "A1") is None
     assert "A2" in rules.erreur_langue(3, "ANGLAIS LV1", "A1")
     assert "langue" in rules.erreur_langue(3, "  ", "A2") and "palier 1" in rules.erreur_langue(1, "ANGLAIS", "A1")
