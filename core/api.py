@@ -19,6 +19,8 @@ from litestar.di import NamedDependency
 from teleservices.core.periodes import (
     MOIS, PAR_MOIS, PAR_PERIODE, TOUTES, Filtre, Periode, filtre, mois_de_l_annee, periode_courante, periode_de,
 )
+# The fields of the administrative record a family may ask to change (the fiche).
+from teleservices.core.records import GUARDIAN_FIELDS, PUPIL_FIELDS
 
 hookimpl = pluggy.HookimplMarker("teleservices")
 
@@ -308,6 +310,53 @@ async def revoke_private_link(request: Any, child: Child) -> None:
     await private_links.revoke(request.user.compte_id, child.id, request.route_handler.opt["service_key"])
 
 
+# The administrative record of a pupil and their guardians (the fiche de renseignements).
+
+
+async def pupil_record(eleve_id: int) -> dict[str, Any] | None:
+    """The pupil's record: id, code_regime (read-only) and every field of ``PUPIL_FIELDS``."""
+    from teleservices.core import records
+
+    return await records.pupil_record(eleve_id)
+
+
+async def guardians(eleve_id: int) -> list[dict[str, Any]]:
+    """The pupil's legal guardians, 1 then 2: id (the person), lien_id, resp_legal, and ``GUARDIAN_FIELDS``."""
+    from teleservices.core import records
+
+    return await records.guardians(eleve_id)
+
+
+async def held_guardians(compte_id: int, eleve_id: int) -> set[int]:
+    """The guardians (person ids) this account holds for this pupil: with separate accounts, a
+    guardian sees and changes only their own data."""
+    from teleservices.core import records
+
+    return await records.held_guardians(compte_id, eleve_id)
+
+
+async def update_pupil_record(eleve_id: int, values: dict[str, Any]) -> None:
+    """Write accepted changes to the pupil's record; a field outside ``PUPIL_FIELDS`` is an error."""
+    from teleservices.core import records
+
+    await records.update_pupil(eleve_id, values)
+
+
+async def update_guardian_record(responsable_id: int, eleve_id: int, values: dict[str, Any]) -> None:
+    """Write accepted changes to a guardian's record; a field outside ``GUARDIAN_FIELDS`` is an error."""
+    from teleservices.core import records
+
+    await records.update_guardian(responsable_id, eleve_id, values)
+
+
+async def send_mail(request: Any, to: str, template: str, **context: Any) -> None:
+    """Put a mail in the outbox, inside the transaction of the change it tells. ``template`` is
+    a plain-text template with the blocks ``sujet`` and ``corps`` (a plugin's ``mails/…``)."""
+    from teleservices.core.identity.family_forms import send
+
+    await send(request, to, template, **context)
+
+
 # The school's data, read by services (one query each; rows as dicts, see core/school.py).
 
 
@@ -412,6 +461,14 @@ def plugin_folder(module_file: str, name: str) -> Path:
 
 __all__ = [
     "FAMILIES",
+    "GUARDIAN_FIELDS",
+    "PUPIL_FIELDS",
+    "guardians",
+    "held_guardians",
+    "pupil_record",
+    "send_mail",
+    "update_guardian_record",
+    "update_pupil_record",
     "MOIS",
     "PAR_MOIS",
     "PAR_PERIODE",

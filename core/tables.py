@@ -123,6 +123,11 @@ class Eleve(Table):
     code_commune_insee_naiss = Varchar(length=5, default="")
     code_regime = Varchar(length=3, default="")
     mel = Varchar(length=120, default="")
+    # The pupil's own phones, and whether they live at guardian 1's address (the fiche, guide 3.3).
+    tel_domicile = Varchar(length=20, default="")
+    tel_travail = Varchar(length=20, default="")
+    tel_portable = Varchar(length=20, default="")
+    adresse_resp1 = Boolean(default=True)
     # Guide 1.2: the head removed this pupil's access to the national follow-up services.
     acces_suivi_retire = Boolean(default=False)
     code_mef = Varchar(length=11, default="")
