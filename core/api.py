@@ -349,6 +349,13 @@ async def update_guardian_record(responsable_id: int, eleve_id: int, values: dic
     await records.update_guardian(responsable_id, eleve_id, values)
 
 
+async def account_contact(compte_id: int) -> dict[str, str] | None:
+    """An account's identifiant and mel (the address its mails go to), or None if it is gone."""
+    from teleservices.core import records
+
+    return await records.account_contact(compte_id)
+
+
 async def send_mail(request: Any, to: str, template: str, **context: Any) -> None:
     """Put a mail in the outbox, inside the transaction of the change it tells. ``template`` is
     a plain-text template with the blocks ``sujet`` and ``corps`` (a plugin's ``mails/…``)."""
@@ -463,6 +470,7 @@ __all__ = [
     "FAMILIES",
     "GUARDIAN_FIELDS",
     "PUPIL_FIELDS",
+    "account_contact",
     "guardians",
     "held_guardians",
     "pupil_record",

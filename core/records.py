@@ -94,3 +94,12 @@ async def update_guardian(responsable_id: int, eleve_id: int, values: dict[str, 
     if link:
         await ResponsableEleve.update({getattr(ResponsableEleve, k): v for k, v in link.items()}).where(
             (ResponsableEleve.responsable == responsable_id) & (ResponsableEleve.eleve == eleve_id))
+
+
+ACCOUNT_SQL = "SELECT identifiant, mel FROM compte WHERE id = {}"
+
+
+async def account_contact(compte_id: int) -> dict[str, str] | None:
+    """The identifier and e-mail address of an account (where its confirmation mails go)."""
+    rows = await Eleve.raw(ACCOUNT_SQL, compte_id)
+    return rows[0] if rows else None
