@@ -1,6 +1,8 @@
 """La fiche de renseignements: guide section 3.3."""
 
 from teleservices.core.api import ServiceSpec, StaffRole, UserType, hookimpl
+from teleservices.plugins.fiche import famille
+from teleservices.plugins.fiche.staff import ROUTES as STAFF_ROUTES
 
 SERVICE = ServiceSpec(
     key="fiche",
@@ -11,6 +13,8 @@ SERVICE = ServiceSpec(
     mobile=False,
     order=40,
     description="Mettre à jour les données administratives de l'élève et de ses responsables.",
+    routes=famille.ROUTES,
+    staff_routes=STAFF_ROUTES,
     staff_roles=frozenset({StaffRole.SECRETARIAT}),
 )
 
@@ -18,7 +22,6 @@ SERVICE = ServiceSpec(
 @hookimpl
 def services() -> list[ServiceSpec]:
     return [SERVICE]
-
 
 
 @hookimpl
