@@ -101,6 +101,9 @@ class ServiceSpec:
     # key of the establishment whose scope includes this service; a handler declares
     # ``api_client: CurrentApiClient`` and writes only to its establishment.
     api_routes: Sequence[Any] = ()
+    # The audit actions the service writes, with their French label for the head's journal:
+    # (("notes.saisie", "Notes saisies"), ...).
+    audit_actions: Sequence[tuple[str, str]] = ()
     # Feeds fetched without a session (a calendar subscription), mounted under
     # ``/flux/{key}/{jeton}/``: the private link's token names an account and a child, and the
     # core re-checks at each fetch that the account may still see them (``child: CurrentChild``).

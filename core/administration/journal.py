@@ -30,7 +30,18 @@ ACTIONS = {
     "personnels.desactiver": "Compte de personnel désactivé",
     "personnels.reactiver": "Compte de personnel réactivé",
     "etablissements.choisir": "Choix de l'établissement (administrateur académique)",
+    "import.siecle": "Import SIECLE",
+    "api.cle.creer": "Clé d'API créée",
+    "api.cle.revoquer": "Clé d'API révoquée",
 }
+
+
+def action_labels(request: Request) -> dict[str, str]:
+    """The core's actions and those each installed service declares."""
+    labels = dict(ACTIONS)
+    for spec in request.app.state.plugins.services.values():
+        labels.update(spec.audit_actions)
+    return labels
 
 LINES_SQL = """
 SELECT id, quand, identifiant, action, detail, adresse FROM journal
@@ -62,13 +73,14 @@ async def journal_page(request: Request) -> Response:
     sql = LINES_SQL.format(where=" AND ".join(where), limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE)
     rows = await Journal.raw(sql, *args)
     filters = await Journal.raw(FILTERS_SQL, etablissement_id)
+    labels = action_labels(request)
     filters_query = {k: v for k, v in (("action", action), ("compte", compte)) if v}
     return render(request, "administration/journal.html", {
         "lignes": [
-            {**row, "quand_libelle": _when(row["quand"]), "action_libelle": ACTIONS.get(row["action"], row["action"])}
+            {**row, "quand_libelle": _when(row["quand"]), "action_libelle": labels.get(row["action"], row["action"])}
             for row in rows[:PER_PAGE]
         ],
-        "actions": sorted({(r["action"], ACTIONS.get(r["action"], r["action"])) for r in filters}, key=lambda a: a[1]),
+        "actions": sorted({(r["action"], labels.get(r["action"], r["action"])) for r in filters}, key=lambda a: a[1]),
         "comptes": sorted({r["identifiant"] for r in filters}),
         "action": action,
         "compte": compte,

@@ -30,6 +30,11 @@ SERVICE = ServiceSpec(
     staff_routes=STAFF_ROUTES,
     api_routes=API_ROUTES,
     staff_roles=frozenset({StaffRole.VIE_SCOLAIRE}),
+    audit_actions=(
+        ("absences.saisie", "Absences saisies"),
+        ("absences.reglages", "Publication et contact des absences modifiés"),
+        ("absences.api", "Absences reçues d'un logiciel (API)"),
+    ),
 )
 
 

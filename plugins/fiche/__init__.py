@@ -16,6 +16,10 @@ SERVICE = ServiceSpec(
     routes=famille.ROUTES,
     staff_routes=STAFF_ROUTES,
     staff_roles=frozenset({StaffRole.SECRETARIAT}),
+    audit_actions=(
+        ("fiche.decision", "Fiche de renseignements traitée"),
+        ("fiche.export", "Modifications acceptées exportées (CSV)"),
+    ),
 )
 
 

@@ -19,6 +19,11 @@ SERVICE = ServiceSpec(
     staff_routes=[*STAFF_ROUTES, *IMPORT_ROUTES],
     api_routes=API_ROUTES,
     staff_roles=frozenset({StaffRole.ENSEIGNANT}),
+    audit_actions=(
+        ("lpc.validation", "Livret de compétences validé"),
+        ("lpc.import", "Fichier LPC importé"),
+        ("lpc.api", "Validations du LPC reçues d'un logiciel (API)"),
+    ),
 )
 
 

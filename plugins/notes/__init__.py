@@ -35,6 +35,15 @@ SERVICE = ServiceSpec(
     staff_routes=STAFF_ROUTES,
     api_routes=API_ROUTES,
     staff_roles=frozenset({StaffRole.ENSEIGNANT}),
+    audit_actions=(
+        ("notes.devoir.creer", "Devoir créé"),
+        ("notes.devoir.modifier", "Devoir modifié"),
+        ("notes.saisie", "Notes saisies"),
+        ("notes.import", "Notes importées d'un fichier"),
+        ("notes.publier", "Notes d'un devoir publiées"),
+        ("notes.depublier", "Publication des notes d'un devoir retirée"),
+        ("notes.api", "Notes reçues d'un logiciel (API)"),
+    ),
 )
 
 

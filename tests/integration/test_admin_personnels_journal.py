@@ -185,3 +185,12 @@ def test_the_cli_creates_the_first_head_and_an_academy_administrator(demo, accou
     assert refused.exit_code != 0 and "--uai" in refused.output
     refused = invoke_cli(["personnel", "create", "--role", "admin_academique", "--nom", "X Y"])
     assert refused.exit_code != 0 and "--academie" in refused.output
+
+
+def test_the_journal_names_the_actions_services_declare(chef, text, demo, journal_cleaned):
+    run(Journal.insert(Journal(etablissement=demo.college, identifiant="demo.cpe", action="absences.saisie",
+                               detail="Absences saisies en 4G")))
+    journal_cleaned()
+    page = text(chef.get("/administration/journal?action=absences.saisie"))
+    assert "Absences saisies en 4G" in page and ">Absences saisies<" in page.replace("\n", "").replace("  ", "")
+    assert '<option value="absences.saisie"' in page
