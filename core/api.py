@@ -352,6 +352,13 @@ async def update_guardian_record(responsable_id: int, eleve_id: int, values: dic
     await records.update_guardian(responsable_id, eleve_id, values)
 
 
+async def guardian_names(ids: Any) -> dict[int, dict[str, Any]]:
+    """Guardians by id: lc_civilite, nom_de_famille, prenom (one query for a whole page)."""
+    from teleservices.core import records
+
+    return await records.guardian_names(ids)
+
+
 async def account_contact(compte_id: int) -> dict[str, str] | None:
     """An account's identifiant and mel (the address its mails go to), or None if it is gone."""
     from teleservices.core import records
@@ -464,6 +471,20 @@ def pdf_document() -> Any:
     return PdfDocument()
 
 
+def school_time(moment: dt.datetime) -> dt.datetime:
+    """A stored moment (UTC) on the schools' clock (TELESERVICES_FUSEAU), for display."""
+    from teleservices.core import clock
+
+    return clock.local(moment)
+
+
+def school_day_start(day: dt.date) -> dt.datetime:
+    """The first moment of a school day, as a UTC moment (to compare with stored ones)."""
+    from teleservices.core import clock
+
+    return dt.datetime.combine(day, dt.time(), clock.FUSEAU).astimezone(dt.timezone.utc)
+
+
 def plugin_folder(module_file: str, name: str) -> Path:
     """The ``name`` sub-folder (templates, static) of the plugin whose ``__file__`` is given."""
     return Path(module_file).resolve().parent / name
@@ -474,6 +495,7 @@ __all__ = [
     "GUARDIAN_FIELDS",
     "PUPIL_FIELDS",
     "account_contact",
+    "guardian_names",
     "guardians",
     "held_guardians",
     "pupil_record",
@@ -522,6 +544,8 @@ __all__ = [
     "pupils_of_establishment",
     "pupils_of_structure",
     "render",
+    "school_day_start",
+    "school_time",
     "save_establishment_options",
     "service_options",
     "structures",

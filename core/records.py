@@ -96,6 +96,18 @@ async def update_guardian(responsable_id: int, eleve_id: int, values: dict[str, 
             (ResponsableEleve.responsable == responsable_id) & (ResponsableEleve.eleve == eleve_id))
 
 
+NAMES_SQL = "SELECT id, lc_civilite, nom_de_famille, prenom FROM responsable WHERE id IN ({ids})"
+
+
+async def guardian_names(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Guardians by id (lc_civilite, nom_de_famille, prenom), in one query; none for no id."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    rows = await Responsable.raw(NAMES_SQL.replace("{ids}", ", ".join("{}" for _ in ids)), *ids)
+    return {row["id"]: row for row in rows}
+
+
 ACCOUNT_SQL = "SELECT identifiant, mel FROM compte WHERE id = {}"
 
 

@@ -27,6 +27,10 @@ class Verrouillee(Exception):
     """Another guardian's changes to the pupil's record are waiting to be processed."""
 
 
+class DejaTraitee(Exception):
+    """The school processed the pending request between the page's reading and this submission."""
+
+
 @dataclass
 class EnAttente:
     """A pending request: who asked, and its changes by field (value then, value asked)."""
@@ -82,10 +86,14 @@ async def soumettre(
     try:
         async with write_transaction():
             demande_id = attente.id if attente else None
+            if demande_id is not None and not await _toujours_en_attente(demande_id):
+                raise DejaTraitee()
             if demande_id is None and changes:
                 demande_id = await _creer(qui, cible, responsable_id, resp_legal)
             if demande_id is not None:
                 await _remplacer(demande_id, changes)
+    except DejaTraitee:
+        raise
     except Exception as exc:  # the unique index: another guardian's request won the race
         if cible == ELEVE and _violation(exc):
             raise Verrouillee() from exc
@@ -96,6 +104,14 @@ async def soumettre(
 def _violation(exc: Exception) -> bool:
     text = f"{type(exc).__name__} {exc}".lower()
     return "unique" in text or "duplicate" in text
+
+
+async def _toujours_en_attente(demande_id: int) -> bool:
+    """Touch the request if it still waits (in the submission's transaction): a request the
+    school has processed meanwhile is history, never rewritten."""
+    rows = await FicheDemande.update({FicheDemande.modifie_le: now()}).where(
+        (FicheDemande.id == demande_id) & (FicheDemande.etat == EN_ATTENTE)).returning(FicheDemande.id)
+    return bool(rows)
 
 
 async def _creer(qui: Demandeur, cible: str, responsable_id: int | None, resp_legal: int) -> int:

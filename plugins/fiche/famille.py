@@ -23,7 +23,7 @@ from teleservices.core.api import (
 )
 from teleservices.plugins.fiche import reference, rules, validation
 from teleservices.plugins.fiche.champs import ELEVE_CHAMPS, ELEVE_SECTIONS, RESPONSABLE_CHAMPS, RESPONSABLE_SECTIONS
-from teleservices.plugins.fiche.demandes import Attentes, Demandeur, Verrouillee, en_attente, soumettre
+from teleservices.plugins.fiche.demandes import Attentes, DejaTraitee, Demandeur, Verrouillee, en_attente, soumettre
 from teleservices.plugins.fiche.tables import ELEVE, RESPONSABLE
 
 MESSAGES = {
@@ -156,6 +156,8 @@ async def enregistrer_eleve(request: Request, child: CurrentChild) -> Response:
         changes = await soumettre(_demandeur(request, child), ELEVE, lue.eleve, propres, lue.attentes.eleve)
     except Verrouillee:
         return _page_eleve(request, child, lue, saisi, {}, rules.EN_COURS, status=409)
+    except DejaTraitee:
+        return _page_eleve(request, child, await lire(request, child), saisi, {}, rules.DEJA_TRAITEE, status=409)
     return Redirect(f"{_base(child)}/?ok={'eleve' if changes else 'inchange'}", status_code=303)
 
 
@@ -180,11 +182,11 @@ def _valeurs_responsable(lue: Fiche, responsable: dict[str, Any]) -> dict[str, s
 
 def _page_responsable(request: Request, child: Any, lue: Fiche, responsable: dict[str, Any],
                       valeurs: Mapping[str, str], erreurs: Mapping[str, str] | None = None,
-                      status: int = 200) -> Response:
+                      general: str = "", status: int = 200) -> Response:
     attente = lue.attentes.responsables.get(responsable["id"])
     return render(request, "fiche/responsable.html", {
         "child": child, "base": _base(child), "niveau": responsable["resp_legal"], "valeurs": valeurs,
-        "erreurs": erreurs or {}, "sections": RESPONSABLE_SECTIONS, "reference": reference,
+        "erreurs": erreurs or {}, "general": general, "sections": RESPONSABLE_SECTIONS, "reference": reference,
         "mes_attentes": attente.changes if attente else {},
         "en_attente_libelles": [RESPONSABLE_CHAMPS[c].libelle for c in (attente.changes if attente else {})],
     }, status_code=status)
@@ -205,8 +207,12 @@ async def enregistrer_responsable(request: Request, child: CurrentChild) -> Resp
     propres, erreurs = validation.valider_responsable(saisi, actuel=choisi)
     if erreurs:
         return _page_responsable(request, child, lue, choisi, saisi, erreurs, status=422)
-    changes = await soumettre(_demandeur(request, child), RESPONSABLE, choisi, propres,
-                              lue.attentes.responsables.get(choisi["id"]), choisi["id"], choisi["resp_legal"])
+    try:
+        changes = await soumettre(_demandeur(request, child), RESPONSABLE, choisi, propres,
+                                  lue.attentes.responsables.get(choisi["id"]), choisi["id"], choisi["resp_legal"])
+    except DejaTraitee:
+        return _page_responsable(request, child, await lire(request, child), choisi, saisi,
+                                 general=rules.DEJA_TRAITEE, status=409)
     return Redirect(f"{_base(child)}/?ok={'responsable' if changes else 'inchange'}", status_code=303)
 
 

@@ -28,20 +28,19 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    account_contact, audit, htmx_target, now, pupils_of_establishment, render, send_mail, staff_establishment,
-    structures, update_guardian_record, update_pupil_record, write_transaction,
+    account_contact, audit, guardian_names, htmx_target, now, pupils_of_establishment, render, school_day_start,
+    school_time, send_mail, staff_establishment, structures, update_guardian_record, update_pupil_record,
+    write_transaction,
 )
 from teleservices.plugins.fiche import reference, rules
 from teleservices.plugins.fiche.champs import ELEVE_CHAMPS, RESPONSABLE_CHAMPS, libelle
@@ -58,8 +57,6 @@ COMMENTAIRE_MAX = 1000
 DECISIONS = {ACCEPTEE: "Accepter", REFUSEE: "Refuser"}
 DECISION_LIBELLE = {ACCEPTEE: "Acceptée", REFUSEE: "Refusée"}
 MAIL = "fiche/mails/decision.txt"
-# The school's clock, as the core's (TELESERVICES_FUSEAU): the database keeps UTC.
-FUSEAU = ZoneInfo(os.environ.get("TELESERVICES_FUSEAU", "Europe/Paris"))
 
 MESSAGES = {
     "traitee": "La décision est enregistrée : {acceptes} champ(s) accepté(s), {refuses} champ(s) refusé(s). "
@@ -122,7 +119,7 @@ def moment(value: Any) -> dt.datetime | None:
 def quand(value: Any) -> str:
     """« 29/11/2026 à 10:15 », on the school's clock."""
     stamp = moment(value)
-    return stamp.astimezone(FUSEAU).strftime("%d/%m/%Y à %H:%M") if stamp else ""
+    return school_time(stamp).strftime("%d/%m/%Y à %H:%M") if stamp else ""
 
 
 def une_ligne(texte: str) -> str:
@@ -217,7 +214,6 @@ EXPORT_SQL = COLONNES + """
 WHERE d.etablissement_id = {} AND d.etat = {} AND c.decision = {} {periode}
 ORDER BY d.traitee_le, d.id, c.id
 """
-RESPONSABLES_SQL = "SELECT id, lc_civilite, nom_de_famille, prenom FROM responsable WHERE id IN ({ids})"
 
 
 def assembler(rows: Iterable[dict]) -> list[Demande]:
@@ -264,11 +260,7 @@ async def annuaire(etablissement_id: int) -> Annuaire:
 
 async def nommer(demandes: list[Demande], annuaire_: Annuaire) -> None:
     """Each request's pupil, class and record, in words (one query for the page's guardians)."""
-    ids = sorted({d.responsable_id for d in demandes if d.cible != ELEVE and d.responsable_id})
-    responsables = {}
-    if ids:
-        sql = RESPONSABLES_SQL.replace("{ids}", ", ".join("{}" for _ in ids))
-        responsables = {r["id"]: r for r in await FicheDemande.raw(sql, *ids)}
+    responsables = await guardian_names(d.responsable_id for d in demandes if d.cible != ELEVE and d.responsable_id)
     classes = annuaire_.noms_de_classe
     for demande in demandes:
         eleve = annuaire_.eleves.get(demande.eleve_id)
@@ -590,7 +582,7 @@ def lire_periode(source: Any) -> Periode:
 
 def debut_du_jour(jour: dt.date) -> dt.datetime:
     """The first moment of a school day, in UTC."""
-    return dt.datetime.combine(jour, dt.time(), FUSEAU).astimezone(dt.timezone.utc)
+    return school_day_start(jour)
 
 
 async def afficher_historique(request: Request, periode: Periode | None = None, status_code: int = 200) -> Response:

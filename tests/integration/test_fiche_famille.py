@@ -212,3 +212,16 @@ def test_the_identique_checkbox_is_greyed_for_guardian_2_at_guardian_1s_address(
     assert (ELEVE, 0) not in pending(demo.lea)
     assert "disabled" not in re.search(r'<input type="checkbox" id="adresse_resp1"[^>]*>',
                                        text(client_as("demo.parent").get(url(demo, "eleve")))).group(0)
+
+
+def test_a_request_processed_meanwhile_is_never_rewritten(client_as, demo, fiches):
+    parent = client_as("demo.parent")
+    submit(parent, url(demo, "eleve"), tel_domicile="03 20 11 22 33")
+    record = fiches.record(demo.lea)
+    qui = demandes.Demandeur(demo.college, demo.lea, compte("demo.parent"), "demo.parent")
+    attente = run(demandes.en_attente(demo.lea, [])).eleve  # read as the page did...
+    run(FicheDemande.update({FicheDemande.etat: "traitee"}).where(FicheDemande.id == attente.id))  # ...then processed
+    with pytest.raises(demandes.DejaTraitee):
+        run(demandes.soumettre(qui, ELEVE, record, {"tel_domicile": "03 20 99 99 99"}, attente))
+    kept = run(FicheChangement.select().where(FicheChangement.demande == attente.id))
+    assert [(c["champ"], c["nouvelle"]) for c in kept] == [("tel_domicile", "03 20 11 22 33")]
