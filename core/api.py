@@ -471,6 +471,14 @@ def pdf_document() -> Any:
     return PdfDocument()
 
 
+def read_date(text: str) -> dt.date | None:
+    """A day as a family or a staff member gives it: « 14/03/2013 » (or 14-03-2013, 14.03.2013,
+    14032013) typed, « 2013-03-14 » from a date field; None when it is no day."""
+    from teleservices.core.identity.family_forms import parse_date
+
+    return parse_date(text)
+
+
 def school_time(moment: dt.datetime) -> dt.datetime:
     """A stored moment (UTC) on the schools' clock (TELESERVICES_FUSEAU), for display."""
     from teleservices.core import clock
@@ -543,6 +551,7 @@ __all__ = [
     "pupil_teaching_team",
     "pupils_of_establishment",
     "pupils_of_structure",
+    "read_date",
     "render",
     "school_day_start",
     "school_time",

@@ -76,8 +76,14 @@ def check_mel(errors: Errors, mel: str, confirmation: str, *, required: bool, na
 
 
 def parse_date(value: str) -> dt.date | None:
-    """"14/03/2013" (also 14-03-2013, 14.03.2013, 14 03 2013 or 14032013), or None."""
+    """"14/03/2013" (also 14-03-2013, 14.03.2013, 14 03 2013 or 14032013) as typed, "2013-03-14"
+    as a date field sends it, or None."""
     value = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
     if re.fullmatch(r"\d{8}", value):
         value = f"{value[:2]}/{value[2:4]}/{value[4:]}"
     match = DATE_PATTERN.match(value)

@@ -27,8 +27,8 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    Periode, audit, establishment_options, htmx_target, now, periods, pupils_of_structure, render, save_establishment_options,
-    staff_establishment, structures, today, write_transaction,
+    Periode, audit, establishment_options, htmx_target, now, periods, pupils_of_structure, read_date, render,
+    save_establishment_options, staff_establishment, structures, today, write_transaction,
 )
 from teleservices.plugins.absences.rules import DEMI_JOURNEE_LIBELLE, JOURS_LONGS
 from teleservices.plugins.absences.tables import CONSTATEE, DEMI_JOURNEES, ETATS, SIGNALEE, AbsencesAbsence
@@ -58,17 +58,6 @@ def back(choice: dict[str, str], ok: str, **counts: int) -> str:
 
 
 # --- the class and the day ------------------------------------------------------------------------
-
-DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
-def lire_date(texte: str) -> dt.date | None:
-    """« 2026-11-23 » (a date field) or « 23/11/2026 » (typed where there is no date picker)."""
-    match = DATE_FR.match(texte)
-    try:
-        return dt.date(int(match[3]), int(match[2]), int(match[1])) if match else dt.date.fromisoformat(texte)
-    except ValueError:
-        return None
 
 
 def jour_par_defaut() -> dt.date:
@@ -122,7 +111,7 @@ async def lire_choix(etablissement_id: int, source: Any) -> Choix:
     choix.division = next((c for c in classes if str(c["id"]) == choix.division_saisie), None)
     if choix.division_saisie and choix.division is None:
         choix.erreurs["division"] = "Choisissez une classe de l'établissement."
-    jour = lire_date(choix.jour_saisi)
+    jour = read_date(choix.jour_saisi)
     if jour is not None:
         choix.jour_saisi = jour.isoformat()
     erreur = erreur_du_jour(jour, periodes)

@@ -38,9 +38,9 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    account_contact, audit, guardian_names, htmx_target, now, pupils_of_establishment, render, school_day_start,
-    school_time, send_mail, staff_establishment, structures, update_guardian_record, update_pupil_record,
-    write_transaction,
+    account_contact, audit, guardian_names, htmx_target, now, pupils_of_establishment, read_date, render,
+    school_day_start, school_time, send_mail, staff_establishment, structures, update_guardian_record,
+    update_pupil_record, write_transaction,
 )
 from teleservices.plugins.fiche import reference, rules
 from teleservices.plugins.fiche.champs import ELEVE_CHAMPS, RESPONSABLE_CHAMPS, libelle
@@ -551,25 +551,13 @@ class Periode:
     erreurs: dict[str, str] = field(default_factory=dict)
 
 
-DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
-def lire_date(texte: str) -> dt.date | None:
-    """« 2026-11-23 » (a date field) or « 23/11/2026 » (typed where there is no date picker)."""
-    match = DATE_FR.match(texte)
-    try:
-        return dt.date(int(match[3]), int(match[2]), int(match[1])) if match else dt.date.fromisoformat(texte)
-    except ValueError:
-        return None
-
-
 def lire_periode(source: Any) -> Periode:
     periode = Periode((source.get("du") or "").strip()[:20], (source.get("au") or "").strip()[:20])
     for nom in ("du", "au"):
         texte = getattr(periode, f"{nom}_saisi")
         if not texte:
             continue
-        jour = lire_date(texte)
+        jour = read_date(texte)
         if jour is None:
             periode.erreurs[nom] = "Saisissez une date au format jj/mm/aaaa, ou laissez vide."
         else:

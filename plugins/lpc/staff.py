@@ -29,8 +29,8 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    StaffRole, audit, htmx_target, now, pupils_of_structure, render, staff_establishment, structures, subjects,
-    teaching_services, today, write_transaction,
+    StaffRole, audit, htmx_target, now, pupils_of_structure, read_date, render, staff_establishment,
+    structures, subjects, teaching_services, today, write_transaction,
 )
 from teleservices.plugins.lpc.grille import NIVEAU_LANGUE, Competence, grille
 from teleservices.plugins.lpc.rules import LANGUE_MAX, PALIER_PAR_DEFAUT, erreur_code, erreur_date, erreur_langue
@@ -175,24 +175,8 @@ async def lire_etats(competence: Competence, palier: int, eleves: list[dict]) ->
 
 # --- the grid as typed --------------------------------------------------------------------------------------
 
-DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 CHAMP_ELEVE = re.compile(r"^(?:item|competence|date|langue)-(\d+)(?:-|$)")
 CHAMP_ITEM = re.compile(r"^item-\d+-(.+)$")
-
-
-def lire_date(texte: str) -> dt.date | None:
-    """« 2026-11-23 » (a date field) or « 23/11/2026 » (typed where there is no date picker)."""
-    if match := DATE_FR.match(texte):
-        jour, mois, annee = match.groups()
-    elif match := DATE_ISO.match(texte):
-        annee, mois, jour = match.groups()
-    else:
-        return None
-    try:
-        return dt.date(int(annee), int(mois), int(jour))
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -243,7 +227,7 @@ def lire_saisie(form: Any, eleve_id: int, competence: Competence) -> Saisie:
 def erreurs_de_saisie(saisie: Saisie, etat: Etat, competence: Competence, palier: int) -> dict[str, str]:
     """The errors of one pupil's compétence, by field ("date", "langue")."""
     erreurs = {}
-    date = lire_date(saisie.date)
+    date = read_date(saisie.date)
     if not saisie.validee:
         # A date or a language typed without the box: the teacher meant something; ask.
         if saisie.date and date != etat.date:
@@ -318,7 +302,7 @@ def ecrire_competence(changes: Ecritures, eleve_id: int, saisie: Saisie, etat: E
         if etat.langue_id is not None:
             changes.langues_retirees.append(etat.langue_id)
         return
-    date = lire_date(saisie.date) or etat.date or jour  # a date emptied on a validated compétence: kept
+    date = read_date(saisie.date) or etat.date or jour  # a date emptied on a validated compétence: kept
     langue = (saisie.langue, NIVEAU_LANGUE[palier], date) if competence.langue else None
     if date != etat.date:
         changes.validations.append((eleve_id, competence.code, date))

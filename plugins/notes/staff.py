@@ -25,8 +25,8 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    Periode, StaffRole, audit, establishment_options, periods, pupils_of_structure, render, staff_establishment,
-    structures, subjects, teacher_name, teaching_services, write_transaction,
+    Periode, StaffRole, audit, establishment_options, periods, pupils_of_structure, read_date, render,
+    staff_establishment, structures, subjects, teacher_name, teaching_services, write_transaction,
 )
 from teleservices.plugins.notes import csv_import, rules
 from teleservices.plugins.notes.saisie import Grade, GradeError, Written, now, read_grade, shown, write_grades
@@ -229,19 +229,7 @@ class DevoirForm:
     bareme: int | None = None
 
 
-DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 COEFFICIENT = re.compile(r"^\d{1,3}(?:[.,]\d{1,2})?$")
-
-
-def parse_date(text: str) -> dt.date | None:
-    """« 2026-10-03 » (a date field) or « 03/10/2026 » (typed where there is no date picker)."""
-    match = DATE_FR.match(text)
-    try:
-        if match:
-            return dt.date(int(match[3]), int(match[2]), int(match[1]))
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def read_devoir_form(form: Any, scope: Scope, labels: Labels) -> DevoirForm:
@@ -256,7 +244,7 @@ def read_devoir_form(form: Any, scope: Scope, labels: Labels) -> DevoirForm:
         read.errors["libelle"] = "Saisissez le libellé du contrôle (par exemple « Contrôle de géométrie »)."
     elif len(values["libelle"]) > LIBELLE_MAX:
         read.errors["libelle"] = f"Le libellé fait au plus {LIBELLE_MAX} caractères."
-    read.date = parse_date(values["date"])
+    read.date = read_date(values["date"])
     if read.date is None:
         read.errors["date"] = "Saisissez la date du devoir, au format jj/mm/aaaa."
     elif labels.periods and labels.period(read.date) is None:
