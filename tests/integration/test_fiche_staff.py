@@ -11,11 +11,11 @@ import csv
 import datetime as dt
 import io
 import re
-from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from admin_support import form_of as admin_form_of
 from fiche_support import fiches  # noqa: F401
 from teleservices.core.api import pupils_of_establishment, structures
 from teleservices.core.testing import csrf_from, run
@@ -43,41 +43,9 @@ def college(demo):
     return {"classes": classes, "eleves": pupils, "tom": tom["id"]}
 
 
-class FormReader(HTMLParser):
-    """The fields a browser submits from the form posting to ``action``: hidden inputs, checked
-    radios, textareas."""
-
-    def __init__(self, action: str) -> None:
-        super().__init__()
-        self.action, self.inside, self.fields, self.textarea = action, False, {}, None
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        a = dict(attrs)
-        if tag == "form":
-            self.inside = a.get("action") == self.action and a.get("method") == "post"
-        elif not self.inside:
-            return
-        elif tag == "input" and (a.get("type") != "radio" or "checked" in a):
-            self.fields[a["name"]] = a.get("value", "")
-        elif tag == "textarea":
-            self.textarea = a["name"]
-            self.fields[self.textarea] = ""
-
-    def handle_data(self, data: str) -> None:
-        if self.textarea:
-            self.fields[self.textarea] += data
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self.inside = False
-        elif tag == "textarea":
-            self.textarea = None
-
-
 def form_of(html: str, demande_id: int) -> dict[str, str]:
-    reader = FormReader(f"{PAGE}{demande_id}")
-    reader.feed(html)
-    return reader.fields
+    """The fields a browser submits from the decision form of this request."""
+    return admin_form_of(html, f"{PAGE}{demande_id}")
 
 
 def decide(client, demande_id: int, page: str = PAGE, headers: dict | None = None, **changes):
