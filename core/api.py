@@ -101,6 +101,11 @@ class ServiceSpec:
     # key of the establishment whose scope includes this service; a handler declares
     # ``api_client: CurrentApiClient`` and writes only to its establishment.
     api_routes: Sequence[Any] = ()
+    # Which establishment offers the service to a child, when it is not the child's own (the
+    # lycée of a 3e pupil's affectation offers the online enrolment): ``async (child) -> id``, or
+    # None when no establishment offers it to this child. The activation and the options are then
+    # that establishment's. One query at most: it runs on the home screen and in the guard.
+    offered_by: Any = None
     # The audit actions the service writes, with their French label for the head's journal:
     # (("notes.saisie", "Notes saisies"), ...).
     audit_actions: Sequence[tuple[str, str]] = ()

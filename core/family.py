@@ -61,6 +61,27 @@ async def opened_services(etablissement_id: int) -> dict[str, dict[str, Any]]:
     return {row["service"]: stored_options(row["options"]) for row in rows}
 
 
+async def offered_services(services: dict[str, ServiceSpec], child: Child) -> dict[str, dict[str, Any]]:
+    """The services offered to this child, each with its stored options: those its establishment
+    opened, and each service that another establishment offers it (``ServiceSpec.offered_by``)
+    if that establishment opened it. A query for the child's establishment, one per such service
+    and one per other establishment."""
+    opened = await opened_services(child.etablissement.id)
+    elsewhere: dict[int, dict[str, dict[str, Any]]] = {}
+    for key, spec in services.items():
+        if spec.offered_by is None:
+            continue
+        opened.pop(key, None)  # the child's own establishment does not decide
+        etablissement_id = await spec.offered_by(child)
+        if etablissement_id is None:
+            continue
+        if etablissement_id not in elsewhere:
+            elsewhere[etablissement_id] = await opened_services(etablissement_id)
+        if key in elsewhere[etablissement_id]:
+            opened[key] = elsewhere[etablissement_id][key]
+    return opened
+
+
 def stored_options(value: Any) -> dict[str, Any]:
     """A JSON column as read by a raw query: text on both engines, or already decoded."""
     if isinstance(value, str):

@@ -12,7 +12,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException, Permi
 from litestar.handlers import BaseRouteHandler
 
 from teleservices.core.api import Child, StaffRole, UserType, Viewer
-from teleservices.core.family import children_of, opened_services, option_values, refusal
+from teleservices.core.family import children_of, offered_services, option_values, refusal
 
 
 class FirstConnectionRequired(NotAuthorizedException):
@@ -119,7 +119,7 @@ async def family_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
 async def service_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     child = await load_child(connection)
     spec = connection.app.state.plugins.services[handler.opt["service_key"]]
-    opened = await opened_services(child.etablissement.id)
+    opened = await offered_services(connection.app.state.plugins.services, child)
     reason = refusal(spec, viewer_of(connection), child, opened)
     if reason:
         raise PermissionDeniedException(reason)

@@ -21,7 +21,7 @@ from litestar.handlers import BaseRouteHandler
 from teleservices.core import clock
 from teleservices.core.api import Child, UserType, Viewer
 from teleservices.core.db import write_transaction
-from teleservices.core.family import children_of, opened_services, option_values, refusal
+from teleservices.core.family import children_of, offered_services, option_values, refusal
 from teleservices.core.plugins import Plugins
 from teleservices.core.security import new_token, token_hash
 from teleservices.core.tables import LienPrive
@@ -81,7 +81,8 @@ async def feed_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> N
     viewer = Viewer(compte_id=row["compte_id"], identifiant=row["identifiant"], type=UserType(row["type"]), etat=row["etat"])
     child = next((c for c in await children_of(viewer) if c.id == row["eleve"]), None)
     spec = connection.app.state.plugins.services[key]
-    opened = await opened_services(child.etablissement.id) if child else {}
+    services = connection.app.state.plugins.services
+    opened = await offered_services(services, child) if child else {}
     if child is None or refusal(spec, viewer, child, opened):
         raise NotFoundException(UNKNOWN)
     connection.state.child = child

@@ -11,7 +11,7 @@ from litestar.response import Redirect
 from teleservices.core import sessions
 from teleservices.core.identity import throttle
 from teleservices.core.api import ServiceSpec, StaffRole, UserType
-from teleservices.core.family import children_of, opened_services, visible_services
+from teleservices.core.family import children_of, offered_services, opened_services, visible_services
 from teleservices.core.guards import (
     ESTABLISHMENT_MANAGERS, ChooseEstablishment, family_guard, login_required, session_required, viewer_of,
 )
@@ -151,7 +151,7 @@ async def staff_home(request: Request) -> Response:
 async def child_home(request: Request) -> Response:
     """Guide 3.1: only the services the establishment opened and this user type may see."""
     child = request.state.child
-    opened = await opened_services(child.etablissement.id)
+    opened = await offered_services(request.app.state.plugins.services, child)
     services = visible_services(request.app.state.plugins.services, viewer_of(request), child, opened)
     return render(request, "eleve.html", {
         "child": child,
