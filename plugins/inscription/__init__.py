@@ -19,3 +19,8 @@ SERVICE = ServiceSpec(
 def services() -> list[ServiceSpec]:
     return [SERVICE]
 
+
+
+@hookimpl
+def piccolo_apps() -> list[str]:
+    return ["teleservices.plugins.inscription.piccolo_app"]
