@@ -1,6 +1,7 @@
 """L'inscription pour l'entrée au lycée: guide section 3.2, for parents only."""
 
 from teleservices.core.api import ServiceSpec, StaffRole, UserType, hookimpl
+from teleservices.plugins.inscription.affectation import lycee_d_affectation
 
 SERVICE = ServiceSpec(
     key="inscription",
@@ -11,6 +12,8 @@ SERVICE = ServiceSpec(
     mobile=False,
     order=50,
     description="Inscrire son enfant dans son lycée d'affectation à la fin de la troisième.",
+    # Offered by the lycée of the pupil's affectation, once its campaign has begun.
+    offered_by=lycee_d_affectation,
     staff_roles=frozenset({StaffRole.SECRETARIAT}),
 )
 

@@ -9,12 +9,12 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
+# The collège's parent sees the online enrolment only when a lycée offers it (an affectation).
 COLLEGE_SERVICES = [
     "Les notes",
     "Les absences",
     "Le livret personnel de compétences",
     "La fiche de renseignements",
-    "L'inscription au lycée",
 ]
 LYCEE_SERVICES = ["Les notes", "Les absences", "La fiche de renseignements"]
 PUPIL_SERVICES = ["Les notes", "Les absences", "Le livret personnel de compétences"]

@@ -3,13 +3,16 @@ and this user type may see."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
 import pytest
 
+from teleservices.core.api import today
 from teleservices.core.tables import Eleve
 from teleservices.core.testing import run
+from teleservices.plugins.inscription.tables import InscriptionAffectation, InscriptionCampagne
 
 NOTES, ABSENCES, LPC = "Les notes", "Les absences", "Le livret personnel de compétences"
 FICHE, INSCRIPTION, ENT = "La fiche de renseignements", "L'inscription au lycée", "ENT de l'académie"
@@ -24,6 +27,23 @@ def parent(client_as):
 @pytest.fixture
 def pupil(client_as):
     return client_as("demo.eleve")
+
+
+@pytest.fixture
+def lea_affectee(demo, service_opened):
+    """Léa has an affectation to the demo lycée, whose campaign has begun and which opened the
+    online enrolment: the lycée offers it to her (removed after the test)."""
+
+    def affect(ouverture_dans: int = -1) -> None:
+        service_opened(demo.lycee, "inscription")
+        debut = today() + dt.timedelta(days=ouverture_dans)
+        run(InscriptionCampagne.insert(InscriptionCampagne(
+            etablissement_id=demo.lycee, rentree=debut.year, ouverture=debut, fermeture=debut + dt.timedelta(days=14))))
+        run(InscriptionAffectation.insert(InscriptionAffectation(lycee_id=demo.lycee, eleve_id=demo.lea)))
+
+    yield affect
+    run(InscriptionAffectation.delete().where(InscriptionAffectation.eleve_id == demo.lea))
+    run(InscriptionCampagne.delete().where(InscriptionCampagne.etablissement_id == demo.lycee))
 
 
 def birth_date(eleve_id: int) -> str:
@@ -73,14 +93,25 @@ def test_header_menu_links(parent, demo, text):
     assert '<a href="/compte">gérer son compte</a>' in page
 
 
-def test_college_child_lists_the_five_opened_services(parent, demo, main_text):
+def test_college_child_lists_the_opened_services(parent, demo, main_text):
     page = main_text(parent.get(f"/eleves/{demo.lea}/"))
-    for label in (NOTES, ABSENCES, LPC, FICHE, INSCRIPTION):
+    for label in (NOTES, ABSENCES, LPC, FICHE):
         assert label in page
     assert ENT not in page  # installed, closed everywhere
+    assert INSCRIPTION not in page  # no affectation to a lycée: no lycée offers it (the collège does not decide)
 
 
-def test_services_come_in_the_guide_order(parent, demo, main_text):
+def test_the_lycee_of_the_affectation_offers_the_enrolment_once_its_campaign_began(parent, demo, main_text,
+                                                                                   lea_affectee):
+    lea_affectee(ouverture_dans=3)
+    assert INSCRIPTION not in main_text(parent.get(f"/eleves/{demo.lea}/"))  # the campaign has not begun
+    run(InscriptionCampagne.update({InscriptionCampagne.ouverture: today()}).where(
+        InscriptionCampagne.etablissement_id == demo.lycee))
+    assert INSCRIPTION in main_text(parent.get(f"/eleves/{demo.lea}/"))
+
+
+def test_services_come_in_the_guide_order(parent, demo, main_text, lea_affectee):
+    lea_affectee()
     page = main_text(parent.get(f"/eleves/{demo.lea}/"))
     positions = [page.index(label) for label in (NOTES, ABSENCES, LPC, FICHE, INSCRIPTION)]
     assert positions == sorted(positions)
@@ -134,7 +165,7 @@ def test_removed_pupil_access_hides_national_services_but_not_the_others(
 def test_removed_pupil_access_does_not_change_the_parent_view(parent, demo, main_text, pupil_access_removed):
     pupil_access_removed(demo.lea)
     page = main_text(parent.get(f"/eleves/{demo.lea}/"))
-    for label in (*NATIONAL, FICHE, INSCRIPTION):
+    for label in (*NATIONAL, FICHE):
         assert label in page
 
 

@@ -26,7 +26,7 @@ def test_htmx_request_gets_only_the_page_fragment(parent, demo, text):
     page = text(response)
     assert "<html" not in page and "<head>" not in page and "<!doctype" not in page.lower()
     assert "la scolarité de" in page and "Léa D." in page
-    assert "Les notes" in page and "L'inscription au lycée" in page
+    assert "Les notes" in page and "La fiche de renseignements" in page
     assert "se déconnecter" in page  # the header menu is part of the fragment
 
 
