@@ -2,6 +2,7 @@
 
 from teleservices.core.api import ServiceSpec, StaffRole, UserType, hookimpl
 from teleservices.plugins.inscription.affectation import lycee_d_affectation
+from teleservices.plugins.inscription.staff import ROUTES as STAFF_ROUTES
 
 SERVICE = ServiceSpec(
     key="inscription",
@@ -14,7 +15,9 @@ SERVICE = ServiceSpec(
     description="Inscrire son enfant dans son lycée d'affectation à la fin de la troisième.",
     # Offered by the lycée of the pupil's affectation, once its campaign has begun.
     offered_by=lycee_d_affectation,
+    staff_routes=STAFF_ROUTES,
     staff_roles=frozenset({StaffRole.SECRETARIAT}),
+    audit_actions=(("inscription.campagne", "Campagne d'inscription au lycée modifiée"),),
 )
 
 
