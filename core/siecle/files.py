@@ -90,8 +90,8 @@ def _unzip(name: str, data: bytes) -> list[SourceFile]:
         try:
             with archive.open(info) as handle:
                 content = handle.read(MAX_XML_BYTES + 1)  # never trust the header's size
-        # zipfile says "encrypted" with RuntimeError and "unsupported compression method" with
-        # NotImplementedError: both mean a member we cannot read, hence a refused archive.
+        # zipfile reports an encrypted member with RuntimeError and an unsupported compression
+        # method with its not-implemented error: either way a member we cannot read, so refused.
         except (RuntimeError, zipfile.BadZipFile, NotImplementedError, OSError) as exc:
             raise Refused(f"{info.filename} : illisible dans l'archive (chiffré ou abîmé)") from exc
         total += len(content)
