@@ -63,6 +63,13 @@ def run(awaitable: Any) -> Any:
         return pool.submit(asyncio.run, wait()).result()
 
 
+def last_id(table: Any) -> int:
+    """The highest id of a table's rows (0 when empty): a test marks it, then cleans or reads only
+    the rows made after it (the session's database is shared, browser tests included)."""
+    row = run(table.select(table.id).order_by(table.id, ascending=False).first())
+    return row["id"] if row else 0
+
+
 def invoke_cli(args: list[str], **kwargs: Any) -> Any:
     """Run the ``teleservices`` command with click's CliRunner, in a thread of its own: the
     command calls ``asyncio.run``, which fails where an event loop already runs (Playwright's)."""

@@ -4,18 +4,13 @@ fixtures they use by name."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 
 from teleservices.core.tables import Journal
-from teleservices.core.testing import run
+from teleservices.core.testing import last_id, run
 from teleservices.plugins.absences.tables import AbsencesAbsence
-
-
-def _max_id(table: Any) -> int:
-    row = run(table.select(table.id).order_by(table.id, ascending=False).first())
-    return row["id"] if row else 0
 
 
 # The last journal line before the running test: journal_actions() reads only the test's own.
@@ -27,7 +22,7 @@ def absences_cleaned() -> Iterator[None]:
     """Absences and « absences.* » journal lines made during the test are deleted after it
     (the demo's absences are never changed by the tests)."""
     global _journal_mark
-    last_absence, last_line = _max_id(AbsencesAbsence), _max_id(Journal)
+    last_absence, last_line = last_id(AbsencesAbsence), last_id(Journal)
     _journal_mark = last_line
     yield
     run(AbsencesAbsence.delete().where(AbsencesAbsence.id > last_absence))

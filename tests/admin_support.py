@@ -12,7 +12,7 @@ import pytest
 
 from teleservices.core.security import hash_password
 from teleservices.core.tables import Compte, Etablissement, Journal, ServiceActivation
-from teleservices.core.testing import DEMO_PASSWORD, csrf_from, run
+from teleservices.core.testing import DEMO_PASSWORD, csrf_from, last_id, run
 
 OTHER_UAI = "0629990X"  # an establishment of another academy, made for the tests
 OTHER_HEAD = "essai.chef.arras"
@@ -54,15 +54,10 @@ def other() -> Iterator[Other]:
     run(_drop_other())
 
 
-def _max_id(table: Any) -> int:
-    row = run(table.select(table.id).order_by(table.id, ascending=False).first())
-    return row["id"] if row else 0
-
-
 @pytest.fixture
 def journal_cleaned() -> Iterator[Callable[[], list[dict]]]:
     """``new_lines()``: the journal lines written since the test began; deleted after it."""
-    last = _max_id(Journal)
+    last = last_id(Journal)
 
     def new_lines() -> list[dict]:
         return run(Journal.select().where(Journal.id > last).order_by(Journal.id))

@@ -14,7 +14,7 @@ import pytest
 from teleservices.core.apiv1.keys import create_key
 from teleservices.core.security import hash_password
 from teleservices.core.tables import CleApi, Compte, Etablissement, Journal
-from teleservices.core.testing import DEMO_PASSWORD, run
+from teleservices.core.testing import DEMO_PASSWORD, last_id, run
 from teleservices_ent_exemple.tables import EntExempleLien
 
 OTHER_UAI = "0599977X"
@@ -88,15 +88,10 @@ def staff_account(demo: Any) -> Iterator[Callable[[str], str]]:
         run(Compte.delete().where(Compte.identifiant.is_in(made)))
 
 
-def _max_id(table: Any) -> int:
-    row = run(table.select(table.id).order_by(table.id, ascending=False).first())
-    return row["id"] if row else 0
-
-
 @pytest.fixture
 def keys_cleaned() -> Iterator[None]:
     """Keys made through the staff page, and their journal lines, are deleted after the test."""
-    last_key, last_line = _max_id(CleApi), _max_id(Journal)
+    last_key, last_line = last_id(CleApi), last_id(Journal)
     yield
     run(CleApi.delete().where(CleApi.id > last_key))
     run(Journal.delete().where((Journal.id > last_line) & Journal.action.like("api.cle.%")))

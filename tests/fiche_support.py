@@ -14,14 +14,9 @@ from teleservices.core.api import (
     GUARDIAN_FIELDS, PUPIL_FIELDS, guardians, pupil_record, update_guardian_record, update_pupil_record,
 )
 from teleservices.core.tables import Compte, Courriel, Eleve, Journal
-from teleservices.core.testing import run
+from teleservices.core.testing import last_id, run
 from teleservices.plugins.fiche import rules
 from teleservices.plugins.fiche.tables import ELEVE, EN_ATTENTE, RESPONSABLE, FicheChangement, FicheDemande
-
-
-def _last_id(table: Any) -> int:
-    row = run(table.select(table.id).order_by(table.id, ascending=False).first())
-    return row["id"] if row else 0
 
 
 @dataclass
@@ -86,7 +81,7 @@ class Fiches:
 def fiches(portal_settings: Any) -> Iterator[Fiches]:
     """``fiches.demande(eleve_id, {"tel_portable": "07 …"}, resp_legal=1)``; after the test the
     records are as they were and the test's requests, journal lines and mails are gone."""
-    made = Fiches({"demande": _last_id(FicheDemande), "journal": _last_id(Journal), "courriel": _last_id(Courriel)})
+    made = Fiches({"demande": last_id(FicheDemande), "journal": last_id(Journal), "courriel": last_id(Courriel)})
     yield made
     for eleve_id, values in made.pupils.items():
         run(update_pupil_record(eleve_id, values))

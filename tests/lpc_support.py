@@ -11,15 +11,10 @@ import pytest
 
 from teleservices.core.api import pupils_of_establishment, pupils_of_structure
 from teleservices.core.tables import Journal
-from teleservices.core.testing import run
+from teleservices.core.testing import last_id, run
 from teleservices.plugins.lpc.tables import LpcLangue, LpcValidation
 
 TABLES = (LpcValidation, LpcLangue)
-
-
-def _max_id(table: Any) -> int:
-    row = run(table.select(table.id).order_by(table.id, ascending=False).first())
-    return row["id"] if row else 0
 
 
 # The last journal line before the running test: journal_actions() reads only the test's own.
@@ -30,7 +25,7 @@ _journal_mark = 0
 def lpc_journal() -> Iterator[None]:
     """« lpc.* » journal lines made during the test are deleted after it."""
     global _journal_mark
-    _journal_mark = _max_id(Journal)
+    _journal_mark = last_id(Journal)
     yield
     run(Journal.delete().where((Journal.id > _journal_mark) & Journal.action.like("lpc.%")))
 
@@ -50,6 +45,14 @@ def _delete_rows_of(eleve_ids: list[int]) -> None:
         run(table.delete().where(table.eleve_id.is_in(eleve_ids)))
 
 
+def _set_aside(saved: list, pupils: list[dict]) -> list[dict]:
+    """These pupils' LPC rows are kept in ``saved`` and deleted: the pupils start with nothing."""
+    ids = [pupil["id"] for pupil in pupils]
+    saved.append((ids, _rows_of(ids)))
+    _delete_rows_of(ids)
+    return pupils
+
+
 @pytest.fixture
 def lpc_pupils() -> Iterator[Callable[..., list[dict]]]:
     """``lpc_pupils(etablissement_id, count)``: that many pupils of the establishment who have not
@@ -61,10 +64,7 @@ def lpc_pupils() -> Iterator[Callable[..., list[dict]]]:
     def take(etablissement_id: int, count: int, skip: int = 0) -> list[dict]:
         pupils = run(pupils_of_establishment(etablissement_id))[skip:skip + count]
         assert len(pupils) == count, "not enough pupils in the establishment"
-        ids = [pupil["id"] for pupil in pupils]
-        saved.append((ids, _rows_of(ids)))
-        _delete_rows_of(ids)
-        return pupils
+        return _set_aside(saved, pupils)
 
     yield take
     _put_back(saved)
@@ -86,11 +86,7 @@ def lpc_class() -> Iterator[Callable[[int], list[dict]]]:
     saved: list[tuple[list[int], dict[Any, list[dict]]]] = []
 
     def take(division_id: int) -> list[dict]:
-        pupils = run(pupils_of_structure(division_id))
-        ids = [pupil["id"] for pupil in pupils]
-        saved.append((ids, _rows_of(ids)))
-        _delete_rows_of(ids)
-        return pupils
+        return _set_aside(saved, run(pupils_of_structure(division_id)))
 
     yield take
     _put_back(saved)

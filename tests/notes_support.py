@@ -11,7 +11,7 @@ import pytest
 
 from teleservices.core.api import periods, teaching_services
 from teleservices.core.tables import Compte, Journal
-from teleservices.core.testing import run
+from teleservices.core.testing import last_id, run
 from teleservices.plugins.notes.tables import NotesDevoir, NotesNote
 
 PAGE = "/administration/notes"
@@ -42,11 +42,6 @@ def services(portal_settings: Any) -> Services:
     return Services(mine=mine, other=other, etablissement_id=account["etablissement"])
 
 
-def _max_id(table: Any) -> int:
-    row = run(table.select(table.id).order_by(table.id, ascending=False).first())
-    return row["id"] if row else 0
-
-
 # The last journal line before the running test: journal_actions() reads only the test's own.
 _journal_mark = 0
 
@@ -55,7 +50,7 @@ _journal_mark = 0
 def devoirs_cleaned() -> Iterator[None]:
     """Devoirs (and their grades) and journal lines made during the test are deleted after it."""
     global _journal_mark
-    last_devoir, last_line = _max_id(NotesDevoir), _max_id(Journal)
+    last_devoir, last_line = last_id(NotesDevoir), last_id(Journal)
     _journal_mark = last_line
     yield
     run(NotesDevoir.delete().where(NotesDevoir.id > last_devoir))
