@@ -230,6 +230,14 @@ def render(request: Any, template: str, context: dict[str, Any] | None = None, *
     return render_page(request, template, context, **kwargs)
 
 
+def download(content: bytes, filename: str, media_type: str) -> Any:
+    """A response that saves ``content`` as a file (a PDF, a CSV export), never cached, its
+    name reduced to what every browser saves as is (« inscription-lycee-melanie-bertin.pdf »)."""
+    from teleservices.core.rendering import download as response
+
+    return response(content, filename, media_type)
+
+
 def staff_guard(*roles: StaffRole) -> Any:
     """The guard of a staff page: a staff account with one of ``roles``, working on an
     establishment (the head and the academy administrator always pass)."""
@@ -371,6 +379,12 @@ async def account_contact(compte_id: int) -> dict[str, str] | None:
     return await records.account_contact(compte_id)
 
 
+def portal_url(request: Any, path: str) -> str:
+    """An absolute link to a page of the portal, for a mail: from the configured address
+    (TELESERVICES_BASE_URL), never from the request's Host header."""
+    return f"{request.app.state.settings.base_url.rstrip('/')}{path}"
+
+
 async def send_mail(request: Any, to: str, template: str, **context: Any) -> None:
     """Put a mail in the outbox, inside the transaction of the change it tells. ``template`` is
     a plain-text template with the blocks ``sujet`` and ``corps`` (a plugin's ``mails/…``)."""
@@ -445,6 +459,37 @@ async def labels(matiere_ids: Any, enseignant_ids: Any) -> dict[str, dict[int, d
     from teleservices.core import school
 
     return await school.labels(matiere_ids, enseignant_ids)
+
+
+async def pupils_by_id(ids: Any) -> dict[int, dict[str, Any]]:
+    """Pupils of any establishment by id, in one query: id, eleve_id, ine, nom_de_famille,
+    prenom, code_sexe, date_naiss, division, etablissement_id, etablissement_uai,
+    etablissement_nom, etablissement_commune (a lycée names the pupils assigned to it)."""
+    from teleservices.core import school
+
+    return await school.pupils_by_id(ids)
+
+
+async def find_pupils(ines: Any = (), eleve_ids: Any = ()) -> list[dict[str, Any]]:
+    """Pupils of any establishment who have not left, by INE or SIECLE ELEVE_ID (columns of
+    ``pupils_by_id``), in one query: to import affectations."""
+    from teleservices.core import school
+
+    return await school.find_pupils(ines, eleve_ids)
+
+
+async def mefs(etablissement_id: int) -> list[dict[str, Any]]:
+    """The MEFs of an establishment's classes: code_mef, libelle, divisions (the classes' codes)."""
+    from teleservices.core import school
+
+    return await school.mefs(etablissement_id)
+
+
+async def establishment(etablissement_id: int) -> Etablissement | None:
+    """An establishment by id (its name and address for a page, a mail or a PDF), or None."""
+    from teleservices.core import school
+
+    return await school.establishment(etablissement_id)
 
 
 def teacher_name(row: dict[str, Any] | None) -> str:
@@ -539,7 +584,12 @@ __all__ = [
     "UserType",
     "Viewer",
     "audit",
+    "download",
+    "establishment",
     "establishment_options",
+    "find_pupils",
+    "mefs",
+    "pupils_by_id",
     "hookimpl",
     "htmx_target",
     "new_private_link",
@@ -550,6 +600,7 @@ __all__ = [
     "staff_establishment",
     "staff_guard",
     "pdf_document",
+    "portal_url",
     "periods",
     "plugin_folder",
     "pupil_structures",

@@ -40,8 +40,9 @@ LYCEE = dict(
 )
 # Which services each establishment opened: the two home screens differ (guide 3.1).
 OPENED = {
-    "college": {"notes", "absences", "lpc", "fiche", "inscription"},
-    "lycee": {"notes", "absences", "fiche"},
+    "college": {"notes", "absences", "lpc", "fiche"},
+    # The lycée opens the online enrolment to the collège's 3e pupils assigned to it.
+    "lycee": {"notes", "absences", "fiche", "inscription"},
 }
 # (code structure, MEF code, birth year offset from the school year's start: 4e pupils are ~13)
 DIVISIONS = {
@@ -83,13 +84,17 @@ TRICKY = [
 
 
 ACADEMIE = "LILLE"
-# The collège's staff besides its head, one per role: (identifier, role, displayed name, the
-# family name of the collège's teacher the account is, for the teacher).
+# The collège's staff besides its head, one per role, and the lycée's secretariat: (identifier,
+# role, displayed name, the family name of the teacher the account is, for the teacher, which
+# establishment).
 STAFF = [
-    ("demo.secretariat", "secretariat", "Isabelle LEROUX", None),
-    ("demo.cpe", "vie_scolaire", "Karim BENALI", None),
-    ("demo.prof", "enseignant", "Claire PETIT", "PETIT"),
+    ("demo.secretariat", "secretariat", "Isabelle LEROUX", None, "college"),
+    ("demo.cpe", "vie_scolaire", "Karim BENALI", None, "college"),
+    ("demo.prof", "enseignant", "Claire PETIT", "PETIT", "college"),
+    ("demo.lycee", "secretariat", "Nadia HAMDI", None, "lycee"),
 ]
+# The parent of a 3e pupil of the collège assigned to the lycée (the online enrolment, guide 3.2).
+PARENT_3E = "demo.parent3e"
 
 
 @dataclass
@@ -245,6 +250,17 @@ class DemoBuilder:
             CompteEleve(compte=provisoire.id, eleve=tom.id, responsable_eleve=lien_tom.id),
         )
         self.context.eleves.update(collegien=lea.id, lyceen=hugo.id, provisoire=tom.id)
+        await self._parent_3e()
+
+    async def _parent_3e(self) -> None:
+        """Mélanie, in 3e at the collège, whose mother enrols her in the lycée online."""
+        melanie = await self._eleve("college", self._division("college", "3E"), "BERTIN", ("Mélanie", "Jeanne"), "2",
+                                    dt.date(self.year - 14, 9, 27))
+        mere = await self._responsable("MME", "BERTIN", "Hélène", mel="helene.bertin@example.org")
+        lien = await self._link(melanie, mere, 1, "10")
+        compte = await self._account(Persona(PARENT_3E, PASSWORD, "parent"), mere, mel=mere.mel)
+        await CompteEleve.insert(CompteEleve(compte=compte.id, eleve=melanie.id, responsable_eleve=lien.id))
+        self.context.eleves["troisieme"] = melanie.id
 
     async def _ordinary_families(self) -> None:
         """Twenty-seven more pupils with one or two guardians, tricky names included."""
@@ -276,9 +292,9 @@ async def staff_personas(context: DemoContext) -> None:
     )}
     accounts = [
         Compte(identifiant=identifiant, mot_de_passe=hash_password(PASSWORD), type="personnel", etat="actif",
-               etablissement=college, role=role, nom_affiche=nom, enseignant=teachers.get(teacher),
-               active_le=clock.now())
-        for identifiant, role, nom, teacher in STAFF if identifiant not in existing
+               etablissement=context.etablissements[kind], role=role, nom_affiche=nom,
+               enseignant=teachers.get(teacher) if kind == "college" else None, active_le=clock.now())
+        for identifiant, role, nom, teacher, kind in STAFF if identifiant not in existing
     ]
     if "demo.academie" not in existing:
         accounts.append(Compte(identifiant="demo.academie", mot_de_passe=hash_password(PASSWORD), type="personnel",
@@ -315,9 +331,12 @@ async def existing_context() -> DemoContext:
     by_uai = {row["uai"]: row["id"] for row in etabs}
     context = DemoContext(etablissements={"college": by_uai[COLLEGE["uai"]], "lycee": by_uai[LYCEE["uai"]]})
     links = await CompteEleve.select(CompteEleve.eleve, CompteEleve.compte.identifiant).where(
-        CompteEleve.compte.identifiant.is_in(["demo.parent", "demo.provisoire"])
+        CompteEleve.compte.identifiant.is_in(["demo.parent", "demo.provisoire", PARENT_3E])
     )
     eleves = sorted(row["eleve"] for row in links if row["compte.identifiant"] == "demo.parent")
     context.eleves.update(collegien=eleves[0], lyceen=eleves[1])
     context.eleves["provisoire"] = next(r["eleve"] for r in links if r["compte.identifiant"] == "demo.provisoire")
+    troisieme = [r["eleve"] for r in links if r["compte.identifiant"] == PARENT_3E]
+    if troisieme:  # a demo made before the online enrolment has no such persona
+        context.eleves["troisieme"] = troisieme[0]
     return context

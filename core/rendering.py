@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -137,3 +138,13 @@ def render(
         media_type=MediaType.HTML,
         headers={"Vary": "HX-Request", "Cache-Control": "no-store", **(headers or {})},
     )
+
+
+def download(content: bytes, filename: str, media_type: str) -> Response:
+    """A file to save (a PDF, a CSV export), never cached: its name without accents, with
+    nothing but letters, digits, « - » and « . », so that every browser saves it as is."""
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    safe = "".join(c if c.isalnum() or c in "-." else "-" for c in plain)
+    return Response(content, media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="{safe}"', "Cache-Control": "private, no-store",
+    })

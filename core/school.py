@@ -153,3 +153,78 @@ async def labels(matiere_ids: Collection[int], enseignant_ids: Collection[int]) 
         keys = LABEL_KEYS[row["kind"]]
         result[row["kind"]][row["id"]] = {key: row[key] for key in keys}
     return result
+
+
+# Pupils of any establishment, by id or by national and SIECLE ids: a lycée names the pupils of
+# other establishments assigned to it (the online enrolment) with these.
+PUPILS_ANYWHERE_SQL = """
+SELECT e.id, e.eleve_id, e.ine, e.nom_de_famille, e.prenom, e.code_sexe, e.date_naiss,
+       d.code_structure AS division, et.id AS etablissement_id, et.uai AS etablissement_uai,
+       et.nom AS etablissement_nom, et.commune AS etablissement_commune
+FROM eleve e JOIN etablissement et ON et.id = e.etablissement LEFT JOIN division d ON d.id = e.division
+WHERE {where}
+ORDER BY e.nom_de_famille, e.prenom, e.id
+"""
+MEFS_SQL = """
+SELECT d.code_mef, d.code_structure, m.libelle_long, m.libelle_edition
+FROM division d LEFT JOIN mef m ON m.etablissement = d.etablissement AND m.code_mef = d.code_mef
+WHERE d.etablissement = {} AND d.type_structure = 'D' AND d.code_mef <> ''
+ORDER BY d.code_mef, d.code_structure
+"""
+
+
+def _placeholders(values: Collection[Any]) -> str:
+    # "IN (NULL)" matches nothing, where "IN ()" is a syntax error on PostgreSQL.
+    return ", ".join("{}" for _ in values) or "NULL"
+
+
+async def pupils_by_id(ids: Collection[int]) -> dict[int, dict[str, Any]]:
+    """Pupils of any establishment by id (left or not): id, eleve_id, ine, nom_de_famille, prenom,
+    code_sexe, date_naiss, division (the class's code), etablissement_id, etablissement_uai,
+    etablissement_nom, etablissement_commune. No query when ``ids`` is empty."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    rows = await Eleve.raw(PUPILS_ANYWHERE_SQL.replace("{where}", f"e.id IN ({_placeholders(ids)})"), *ids)
+    return {row["id"]: row for row in rows}
+
+
+async def find_pupils(ines: Collection[str] = (), eleve_ids: Collection[str] = ()) -> Rows:
+    """Pupils of any establishment who have not left, by INE (ID_NATIONAL) or SIECLE ELEVE_ID,
+    with the columns of ``pupils_by_id``. No query when both are empty."""
+    ines, eleve_ids = sorted(set(ines)), sorted(set(eleve_ids))
+    if not ines and not eleve_ids:
+        return []
+    where = (f"e.date_sortie IS NULL AND (e.ine IN ({_placeholders(ines)}) "
+             f"OR e.eleve_id IN ({_placeholders(eleve_ids)}))")
+    return await Eleve.raw(PUPILS_ANYWHERE_SQL.replace("{where}", where), *ines, *eleve_ids)
+
+
+async def mefs(etablissement_id: int) -> Rows:
+    """The MEFs of an establishment's classes: code_mef, libelle (the nomenclature's, or the
+    classes' codes when the MEF is not imported), divisions (the classes' codes)."""
+    by_code: dict[str, dict[str, Any]] = {}
+    for row in await Eleve.raw(MEFS_SQL, etablissement_id):
+        mef = by_code.setdefault(row["code_mef"], {
+            "code_mef": row["code_mef"], "divisions": [],
+            "libelle": row["libelle_long"] or row["libelle_edition"] or "",
+        })
+        mef["divisions"].append(row["code_structure"])
+    for mef in by_code.values():
+        mef["libelle"] = mef["libelle"] or ", ".join(mef["divisions"])
+    return list(by_code.values())
+
+
+ESTABLISHMENT_SQL = "SELECT {columns} FROM etablissement WHERE id = {}"
+
+
+async def establishment(etablissement_id: int) -> Any:
+    """An establishment (``teleservices.core.api.Etablissement``), or None."""
+    from teleservices.core.api import Etablissement as Public
+
+    columns = ", ".join(Public.__dataclass_fields__)
+    rows = await Eleve.raw(ESTABLISHMENT_SQL.replace("{columns}", columns), etablissement_id)
+    if not rows:
+        return None
+    row = {k: v or "" for k, v in rows[0].items()}
+    return Public(**{**row, "afficher_contact": bool(row["afficher_contact"])})

@@ -34,6 +34,24 @@ MESSAGES = {
 ALWAYS_ALLOWED = {"_csrf"}
 
 
+@dataclass(frozen=True)
+class Cadre:
+    """Where the fiche's update forms are used: the fiche itself, or the third step of the online
+    enrolment in lycée, whose requests go to the lycée's queue. ``base`` prefixes the forms' URLs
+    (``{base}/eleve``, ``{base}/responsable/1``, ``{base}/verifier/…``; a saved form goes back to
+    ``{base}/``); ``fil`` is the breadcrumb before the form's own name, ``titre`` the page title's start."""
+
+    base: str
+    etablissement_id: int
+    fil: tuple[tuple[str, str], ...]
+    titre: str = "La fiche de renseignements"
+
+
+def cadre_de_la_fiche(child: Any) -> Cadre:
+    base = f"/eleves/{child.id}/fiche"
+    return Cadre(base, child.etablissement.id, (("La fiche de renseignements", f"{base}/"),))
+
+
 @dataclass
 class Fiche:
     """What the account may see of the pupil's fiche, read in four queries."""
@@ -67,12 +85,30 @@ async def lire(request: Request, child: Any) -> Fiche:
     return Fiche(eleve, responsables, tous, detenus, attentes)
 
 
-def _base(child: Any) -> str:
-    return f"/eleves/{child.id}/fiche"
+def _demandeur(request: Request, child: Any, cadre: Cadre) -> Demandeur:
+    return Demandeur(cadre.etablissement_id, child.id, request.user.compte_id, request.user.identifiant)
 
 
-def _demandeur(request: Request, child: Any) -> Demandeur:
-    return Demandeur(child.etablissement.id, child.id, request.user.compte_id, request.user.identifiant)
+def libelles() -> dict[str, Any]:
+    """What the fiche's cards (``fiche/_fiches.html``) need besides the fiche read."""
+    return {"libelle_eleve": ELEVE_CHAMPS, "libelle_responsable": RESPONSABLE_CHAMPS, "reference": reference}
+
+
+def modifications_en_attente(lue: Fiche) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The pending changes of the records this account holds, in words, record by record:
+    (« L'élève », [(« Téléphone portable », « 06 12 34 56 78 »)…])."""
+    from teleservices.plugins.fiche.staff import affichage
+
+    fiches = []
+    if lue.attentes.eleve and lue.attentes.eleve.changes:
+        fiches.append(("L'élève", lue.attentes.eleve.changes, ELEVE_CHAMPS))
+    for r in lue.responsables:
+        attente = lue.attentes.responsables.get(r["id"])
+        if attente and attente.changes:
+            fiches.append((f"Responsable légal {r['resp_legal']}", attente.changes, RESPONSABLE_CHAMPS))
+    return [(titre, [(champs[c].libelle, affichage(c, nouvelle) or "(vide)")
+                     for c, (_, nouvelle) in changes.items() if c in champs])
+            for titre, changes, champs in fiches]
 
 
 # --- the fiche ------------------------------------------------------------------------------------
@@ -83,10 +119,9 @@ async def fiche(request: Request, child: CurrentChild) -> Response:
     """« La fiche de renseignements »: the records this account may update, and what waits."""
     lue = await lire(request, child)
     return render(request, "fiche/fiche.html", {
-        "child": child, "base": _base(child), "fiche": lue, "reference": reference,
+        "child": child, "base": cadre_de_la_fiche(child).base, "fiche": lue,
         "eleve_bloque": lue.eleve_bloque(request.user.compte_id),
-        "message": MESSAGES.get(request.query_params.get("ok") or "", ""),
-        "libelle_eleve": ELEVE_CHAMPS, "libelle_responsable": RESPONSABLE_CHAMPS,
+        "message": MESSAGES.get(request.query_params.get("ok") or "", ""), **libelles(),
     })
 
 
@@ -111,13 +146,13 @@ def _valeurs_eleve(lue: Fiche, compte_id: int) -> dict[str, str]:
     return _affichees(valeurs)
 
 
-def _page_eleve(request: Request, child: Any, lue: Fiche, valeurs: Mapping[str, str],
+def _page_eleve(request: Request, child: Any, cadre: Cadre, lue: Fiche, valeurs: Mapping[str, str],
                 erreurs: Mapping[str, str] | None = None, general: str = "", status: int = 200) -> Response:
     compte_id = request.user.compte_id
     attente = lue.attentes.eleve
     mes_attentes = attente.changes if attente and attente.compte_id == compte_id else {}
     return render(request, "fiche/eleve.html", {
-        "child": child, "base": _base(child), "fiche": lue, "valeurs": valeurs, "erreurs": erreurs or {},
+        "child": child, "base": cadre.base, "cadre": cadre, "fiche": lue, "valeurs": valeurs, "erreurs": erreurs or {},
         "general": general, "sections": ELEVE_SECTIONS, "reference": reference,
         "bloque": lue.eleve_bloque(compte_id), "en_cours": rules.EN_COURS,
         "mes_attentes": mes_attentes, "en_attente_libelles": [ELEVE_CHAMPS[c].libelle for c in mes_attentes],
@@ -125,10 +160,15 @@ def _page_eleve(request: Request, child: Any, lue: Fiche, valeurs: Mapping[str, 
     }, status_code=status)
 
 
+async def page_eleve(request: Request, child: Any, cadre: Cadre) -> Response:
+    """« Mise à jour élève », with the record and this account's pending changes."""
+    lue = await lire(request, child)
+    return _page_eleve(request, child, cadre, lue, _valeurs_eleve(lue, request.user.compte_id))
+
+
 @get("/eleve", name="fiche:eleve")
 async def eleve(request: Request, child: CurrentChild) -> Response:
-    lue = await lire(request, child)
-    return _page_eleve(request, child, lue, _valeurs_eleve(lue, request.user.compte_id))
+    return await page_eleve(request, child, cadre_de_la_fiche(child))
 
 
 async def _formulaire(request: Request, champs: Mapping[str, Any]) -> dict[str, str]:
@@ -141,24 +181,31 @@ async def _formulaire(request: Request, champs: Mapping[str, Any]) -> dict[str, 
     return {k: form.get(k) for k in form.keys() if k in champs}
 
 
-@post("/eleve")
-async def enregistrer_eleve(request: Request, child: CurrentChild) -> Response:
+async def soumettre_eleve(request: Request, child: Any, cadre: Cadre) -> Response:
+    """The pupil's form submitted: checked, then merged into the pending request (303 to
+    ``{base}/``), or shown again with its errors."""
     lue = await lire(request, child)
     saisi = await _formulaire(request, ELEVE_CHAMPS)
     if lue.case_grisee:  # a greyed checkbox keeps the record's value, whatever is sent
         saisi["adresse_resp1"] = "1" if lue.eleve["adresse_resp1"] else ""
     propres, erreurs = validation.valider_eleve(saisi, actuel=lue.eleve)
     if lue.eleve_bloque(request.user.compte_id):
-        return _page_eleve(request, child, lue, saisi, erreurs, rules.EN_COURS, status=409)
+        return _page_eleve(request, child, cadre, lue, saisi, erreurs, rules.EN_COURS, status=409)
     if erreurs:
-        return _page_eleve(request, child, lue, saisi, erreurs, status=422)
+        return _page_eleve(request, child, cadre, lue, saisi, erreurs, status=422)
     try:
-        changes = await soumettre(_demandeur(request, child), ELEVE, lue.eleve, propres, lue.attentes.eleve)
+        changes = await soumettre(_demandeur(request, child, cadre), ELEVE, lue.eleve, propres, lue.attentes.eleve)
     except Verrouillee:
-        return _page_eleve(request, child, lue, saisi, {}, rules.EN_COURS, status=409)
+        return _page_eleve(request, child, cadre, lue, saisi, {}, rules.EN_COURS, status=409)
     except DejaTraitee:
-        return _page_eleve(request, child, await lire(request, child), saisi, {}, rules.DEJA_TRAITEE, status=409)
-    return Redirect(f"{_base(child)}/?ok={'eleve' if changes else 'inchange'}", status_code=303)
+        return _page_eleve(request, child, cadre, await lire(request, child), saisi, {}, rules.DEJA_TRAITEE,
+                           status=409)
+    return Redirect(f"{cadre.base}/?ok={'eleve' if changes else 'inchange'}", status_code=303)
+
+
+@post("/eleve")
+async def enregistrer_eleve(request: Request, child: CurrentChild) -> Response:
+    return await soumettre_eleve(request, child, cadre_de_la_fiche(child))
 
 
 # --- « Mise à jour responsable légal 1/2 » --------------------------------------------------------
@@ -180,47 +227,55 @@ def _valeurs_responsable(lue: Fiche, responsable: dict[str, Any]) -> dict[str, s
     return _affichees(valeurs)
 
 
-def _page_responsable(request: Request, child: Any, lue: Fiche, responsable: dict[str, Any],
+def _page_responsable(request: Request, child: Any, cadre: Cadre, lue: Fiche, responsable: dict[str, Any],
                       valeurs: Mapping[str, str], erreurs: Mapping[str, str] | None = None,
                       general: str = "", status: int = 200) -> Response:
     attente = lue.attentes.responsables.get(responsable["id"])
     return render(request, "fiche/responsable.html", {
-        "child": child, "base": _base(child), "niveau": responsable["resp_legal"], "valeurs": valeurs,
+        "child": child, "base": cadre.base, "cadre": cadre, "niveau": responsable["resp_legal"], "valeurs": valeurs,
         "erreurs": erreurs or {}, "general": general, "sections": RESPONSABLE_SECTIONS, "reference": reference,
         "mes_attentes": attente.changes if attente else {},
         "en_attente_libelles": [RESPONSABLE_CHAMPS[c].libelle for c in (attente.changes if attente else {})],
     }, status_code=status)
 
 
+async def page_responsable(request: Request, child: Any, cadre: Cadre, niveau: int) -> Response:
+    """« Mise à jour responsable légal 1/2 », for a guardian this account holds (else 404)."""
+    lue = await lire(request, child)
+    choisi = _responsable_ou_404(lue, niveau)
+    return _page_responsable(request, child, cadre, lue, choisi, _valeurs_responsable(lue, choisi))
+
+
 @get("/responsable/{niveau:int}", name="fiche:responsable")
 async def responsable(request: Request, child: CurrentChild) -> Response:
+    return await page_responsable(request, child, cadre_de_la_fiche(child), request.path_params["niveau"])
+
+
+async def soumettre_responsable(request: Request, child: Any, cadre: Cadre, niveau: int) -> Response:
     lue = await lire(request, child)
-    choisi = _responsable_ou_404(lue, request.path_params["niveau"])
-    return _page_responsable(request, child, lue, choisi, _valeurs_responsable(lue, choisi))
+    choisi = _responsable_ou_404(lue, niveau)
+    saisi = await _formulaire(request, RESPONSABLE_CHAMPS)
+    propres, erreurs = validation.valider_responsable(saisi, actuel=choisi)
+    if erreurs:
+        return _page_responsable(request, child, cadre, lue, choisi, saisi, erreurs, status=422)
+    try:
+        changes = await soumettre(_demandeur(request, child, cadre), RESPONSABLE, choisi, propres,
+                                  lue.attentes.responsables.get(choisi["id"]), choisi["id"], choisi["resp_legal"])
+    except DejaTraitee:
+        return _page_responsable(request, child, cadre, await lire(request, child), choisi, saisi,
+                                 general=rules.DEJA_TRAITEE, status=409)
+    return Redirect(f"{cadre.base}/?ok={'responsable' if changes else 'inchange'}", status_code=303)
 
 
 @post("/responsable/{niveau:int}")
 async def enregistrer_responsable(request: Request, child: CurrentChild) -> Response:
-    lue = await lire(request, child)
-    choisi = _responsable_ou_404(lue, request.path_params["niveau"])
-    saisi = await _formulaire(request, RESPONSABLE_CHAMPS)
-    propres, erreurs = validation.valider_responsable(saisi, actuel=choisi)
-    if erreurs:
-        return _page_responsable(request, child, lue, choisi, saisi, erreurs, status=422)
-    try:
-        changes = await soumettre(_demandeur(request, child), RESPONSABLE, choisi, propres,
-                                  lue.attentes.responsables.get(choisi["id"]), choisi["id"], choisi["resp_legal"])
-    except DejaTraitee:
-        return _page_responsable(request, child, await lire(request, child), choisi, saisi,
-                                 general=rules.DEJA_TRAITEE, status=409)
-    return Redirect(f"{_base(child)}/?ok={'responsable' if changes else 'inchange'}", status_code=303)
+    return await soumettre_responsable(request, child, cadre_de_la_fiche(child), request.path_params["niveau"])
 
 
 # --- the check of one field as the family types ---------------------------------------------------
 
 
-@post("/verifier/{formulaire:str}", name="fiche:verifier")
-async def verifier(request: Request, child: CurrentChild) -> Response:
+async def verifier_champ(request: Request) -> Response:
     """htmx, when a field loses the focus: its error (or none), swapped next to it. Reads only
     the form's own fields; nothing is stored."""
     formulaire = request.path_params["formulaire"]
@@ -231,6 +286,11 @@ async def verifier(request: Request, child: CurrentChild) -> Response:
     saisi = await _formulaire(request, champs)
     erreur = validation.verifier_champ(formulaire, champ, saisi)
     return render(request, "fiche/erreur_fragment.html", {"nom": champ, "erreur": erreur or ""})
+
+
+@post("/verifier/{formulaire:str}", name="fiche:verifier")
+async def verifier(request: Request, child: CurrentChild) -> Response:
+    return await verifier_champ(request)
 
 
 ROUTES = [fiche, eleve, enregistrer_eleve, responsable, enregistrer_responsable, verifier]

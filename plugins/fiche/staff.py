@@ -38,7 +38,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    account_contact, audit, guardian_names, htmx_target, now, pupils_of_establishment, read_date, render,
+    account_contact, audit, guardian_names, htmx_target, now, pupils_by_id, pupils_of_establishment, read_date, render,
     school_day_start, school_time, send_mail, staff_establishment, structures, update_guardian_record,
     update_pupil_record, write_transaction,
 )
@@ -244,6 +244,7 @@ class Annuaire:
 
     classes: list[dict]
     eleves: dict[int, dict]
+    etablissement_id: int = 0
 
     @property
     def noms_de_classe(self) -> dict[int, str]:
@@ -255,20 +256,26 @@ class Annuaire:
 
 async def annuaire(etablissement_id: int) -> Annuaire:
     classes = [s for s in await structures(etablissement_id) if s["type_structure"] == "D"]
-    return Annuaire(classes, {e["id"]: e for e in await pupils_of_establishment(etablissement_id)})
+    return Annuaire(classes, {e["id"]: e for e in await pupils_of_establishment(etablissement_id)}, etablissement_id)
 
 
 async def nommer(demandes: list[Demande], annuaire_: Annuaire) -> None:
     """Each request's pupil, class and record, in words (one query for the page's guardians)."""
     responsables = await guardian_names(d.responsable_id for d in demandes if d.cible != ELEVE and d.responsable_id)
+    # A pupil of another establishment: one enrolling in this lycée (their fiche is updated
+    # during the online enrolment), named with their current class and collège.
+    ailleurs = {i: e for i, e in (await pupils_by_id(
+        d.eleve_id for d in demandes if d.eleve_id not in annuaire_.eleves)).items()
+        if e["etablissement_id"] != annuaire_.etablissement_id}
     classes = annuaire_.noms_de_classe
     for demande in demandes:
-        eleve = annuaire_.eleves.get(demande.eleve_id)
+        eleve = annuaire_.eleves.get(demande.eleve_id) or ailleurs.get(demande.eleve_id)
         if eleve:
             demande.eleve = f"{eleve['nom_de_famille']} {eleve['prenom']}"
             demande.prenom_nom = f"{eleve['prenom']} {eleve['nom_de_famille']}"
             demande.eleve_siecle = eleve["eleve_id"] or ""
-            demande.classe = classes.get(eleve["division_id"], "")
+            demande.classe = (classes.get(eleve["division_id"], "") if demande.eleve_id in annuaire_.eleves
+                              else f"{eleve['division'] or ''}, {eleve['etablissement_nom']}".lstrip(", "))
         else:
             demande.eleve = demande.prenom_nom = "Élève sorti de l'établissement"
         if demande.cible == ELEVE:

@@ -9,13 +9,12 @@ memory); the PDF one more, for the professeur principal.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
 
-from teleservices.core.api import CurrentChild, htmx_target, pupil_teaching_team, render, teacher_name, today
+from teleservices.core.api import CurrentChild, download, htmx_target, pupil_teaching_team, render, teacher_name, today
 from teleservices.plugins.lpc import livret as lecture
 from teleservices.plugins.lpc.pdf import livret_pdf
 
@@ -60,16 +59,8 @@ async def pdf(request: Request, child: CurrentChild) -> Response:
     equipe = await pupil_teaching_team(child.id)
     principal = ", ".join(sorted({teacher_name(row) for row in equipe if row["professeur_principal"]}))
     contenu = livret_pdf(child, livret.courant, principal, today())
-    nom = f"livret-competences-{child.prenom}-{child.nom_de_famille}.pdf".lower().replace(" ", "-")
-    return Response(contenu, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{_ascii(nom)}"', "Cache-Control": "private, no-store",
-    })
-
-
-def _ascii(nom: str) -> str:
-    """A file name any browser saves as is: accents dropped, nothing but letters, digits, - and ."""
-    plain = unicodedata.normalize("NFKD", nom).encode("ascii", "ignore").decode()
-    return "".join(c if c.isalnum() or c in "-." else "-" for c in plain)
+    return download(contenu, f"livret-competences-{child.prenom}-{child.nom_de_famille}.pdf".lower(),
+                    "application/pdf")
 
 
 ROUTES = [page, competence, pdf]

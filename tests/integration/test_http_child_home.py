@@ -204,7 +204,7 @@ def test_staff_home_is_the_administration_with_the_service_states(client_as, tex
     assert "Administration Téléservices" in page
     assert "COLLEGE JEAN MOULIN" in page
     states = dict(re.findall(r'<th scope="row">(.*?)</th>\s*<td>[^<]*</td>\s*<td>(ouvert|fermé)</td>', page))
-    assert states == {NOTES: "ouvert", ABSENCES: "ouvert", LPC: "ouvert", FICHE: "ouvert", INSCRIPTION: "ouvert",
+    assert states == {NOTES: "ouvert", ABSENCES: "ouvert", LPC: "ouvert", FICHE: "ouvert", INSCRIPTION: "fermé",
                       ENT: "fermé"}
 
 
