@@ -9,7 +9,7 @@ import json
 import pytest
 
 from admin_support import journal_cleaned, post_with_csrf  # noqa: F401
-from teleservices.core.testing import csrf_from, last_id, run
+from teleservices.core.testing import csrf_from, run
 from teleservices.plugins.inscription.tables import InscriptionCampagne, InscriptionOffre
 
 PAGE = "/administration/inscription/offre"
@@ -18,12 +18,24 @@ MEF_DU_COLLEGE = "10310019110"  # 3E, a class of the collège
 
 
 @pytest.fixture(autouse=True)
-def rows_deleted():
-    """Every offer and campaign row made by a test is deleted after it."""
-    offre, campagne = last_id(InscriptionOffre), last_id(InscriptionCampagne)
+def offre_mise_de_cote(demo):
+    """Each test starts with no campaign nor offer at the lycée and the collège: the demo's rows
+    are set aside, and put back as they were after the test (whatever it made is deleted)."""
+    ici = [demo.lycee, demo.college]
+    campagnes = run(InscriptionCampagne.select().where(InscriptionCampagne.etablissement_id.is_in(ici)))
+    lignes = run(InscriptionOffre.select().where(InscriptionOffre.etablissement_id.is_in(ici)))
+
+    def vider() -> None:
+        run(InscriptionOffre.delete().where(InscriptionOffre.etablissement_id.is_in(ici)))
+        run(InscriptionCampagne.delete().where(InscriptionCampagne.etablissement_id.is_in(ici)))
+
+    vider()
     yield
-    run(InscriptionOffre.delete().where(InscriptionOffre.id > offre))
-    run(InscriptionCampagne.delete().where(InscriptionCampagne.id > campagne))
+    vider()
+    if campagnes:
+        run(InscriptionCampagne.insert(*[InscriptionCampagne(**row) for row in campagnes]))
+    if lignes:
+        run(InscriptionOffre.insert(*[InscriptionOffre(**row) for row in lignes]))
 
 
 @pytest.fixture
