@@ -5,6 +5,8 @@ journal lines and the mails of the test. Test modules import the fixtures they u
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -93,3 +95,31 @@ def fiches(portal_settings: Any) -> Iterator[Fiches]:
         run(FicheDemande.delete().where(FicheDemande.id.is_in(ids)))
     run(Journal.delete().where((Journal.id > made.marks["journal"]) & Journal.action.like("fiche.%")))
     run(Courriel.delete().where(Courriel.id > made.marks["courriel"]))
+
+
+def form_of(page: str) -> dict[str, str]:
+    """The fields of the page's form as a browser would send them (checked boxes and radios only)."""
+    fields = {}
+    for tag in re.findall(r"<(?:input|select)\b[^>]*>", page):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name or "disabled" in tag:
+            continue
+        kind = (re.search(r'type="([^"]+)"', tag) or [None, "text"])[1]
+        value = re.search(r'value="([^"]*)"', tag)
+        if kind in ("checkbox", "radio"):
+            if " checked" in tag:
+                fields[name.group(1)] = value.group(1)
+        elif tag.startswith("<select"):
+            block = page[page.index(tag):]
+            block = block[:block.index("</select>")]
+            chosen = re.search(r'<option value="([^"]*)" selected', block)
+            fields[name.group(1)] = chosen.group(1) if chosen else ""
+        else:
+            fields[name.group(1)] = value.group(1) if value else ""
+    return fields
+
+
+def submit(client, path: str, **changes):
+    page = client.get(path).text
+    fields = {**form_of(page), **changes}
+    return client.post(path, data={k: v for k, v in fields.items() if v is not None}, follow_redirects=False)

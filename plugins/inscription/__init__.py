@@ -1,8 +1,13 @@
-"""L'inscription pour l'entrée au lycée: guide section 3.2, for parents only."""
+"""L'inscription pour l'entrée au lycée: guide section 3.2, for parents only.
 
-from teleservices.core.api import ServiceSpec, StaffRole, UserType, hookimpl
+The families' pages are ``famille``; the lycée's pages (campaign, offer, assigned pupils,
+follow-up) are ``staff``, ``offre``, ``affectations`` and ``suivi``. The administrative step
+reuses the fiche's forms and change requests: this plugin needs the fiche plugin.
+"""
+
+from teleservices.core.api import DemoContext, ServiceSpec, StaffRole, UserType, hookimpl
+from teleservices.plugins.inscription import affectations, demo, famille, offre, staff, suivi
 from teleservices.plugins.inscription.affectation import lycee_d_affectation
-from teleservices.plugins.inscription.staff import ROUTES as STAFF_ROUTES
 
 SERVICE = ServiceSpec(
     key="inscription",
@@ -15,9 +20,16 @@ SERVICE = ServiceSpec(
     description="Inscrire son enfant dans son lycée d'affectation à la fin de la troisième.",
     # Offered by the lycée of the pupil's affectation, once its campaign has begun.
     offered_by=lycee_d_affectation,
-    staff_routes=STAFF_ROUTES,
+    routes=famille.ROUTES,
+    staff_routes=[*staff.ROUTES, *offre.ROUTES, *affectations.ROUTES, *suivi.ROUTES],
     staff_roles=frozenset({StaffRole.SECRETARIAT}),
-    audit_actions=(("inscription.campagne", "Campagne d'inscription au lycée modifiée"),),
+    audit_actions=(
+        ("inscription.campagne", "Campagne d'inscription au lycée modifiée"),
+        ("inscription.offre", "Offre de formation de l'inscription modifiée"),
+        ("inscription.affectation", "Élèves affectés au lycée importés ou modifiés"),
+        ("inscription.export", "Souhaits des inscriptions exportés (CSV)"),
+        ("inscription.reouverture", "Inscription au lycée rouverte pour une famille"),
+    ),
 )
 
 
@@ -26,7 +38,11 @@ def services() -> list[ServiceSpec]:
     return [SERVICE]
 
 
-
 @hookimpl
 def piccolo_apps() -> list[str]:
     return ["teleservices.plugins.inscription.piccolo_app"]
+
+
+@hookimpl
+async def demo_data(context: DemoContext) -> None:
+    await demo.load(context)

@@ -12,6 +12,7 @@ the closing date, everything is read-only.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
@@ -79,6 +80,20 @@ class Avancement:
         if self.confirmee:
             return "validée"
         return "en cours" if self.faites else "non commencée"
+
+
+def avancement_de(etapes: Iterable[int] | str | None, confirme_le: object) -> Avancement:
+    """A dossier row's progress: its JSON list of steps done (text from a raw query on either
+    engine, or already decoded) and whether it is confirmed."""
+    if isinstance(etapes, str):
+        etapes = json.loads(etapes or "[]")
+    return Avancement(frozenset(int(e) for e in etapes or () if int(e) in ETAPES), confirme_le is not None)
+
+
+def rouverte(avancement: Avancement) -> Avancement:
+    """Re-opened by the lycée: the family changes what it wants and confirms again (the steps
+    before the summary stay done)."""
+    return Avancement(avancement.faites - {RECAPITULATIF}, confirmee=False)
 
 
 def modifiable(avancement: Avancement, campagne: Campagne, aujourdhui: dt.date) -> bool:

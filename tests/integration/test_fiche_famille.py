@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from fiche_support import fiches  # noqa: F401
+from fiche_support import fiches, form_of, submit  # noqa: F401
 from teleservices.core.api import update_guardian_record
 from teleservices.core.tables import Compte
 from teleservices.core.testing import csrf_from, run
@@ -23,34 +23,6 @@ pytestmark = pytest.mark.usefixtures("fiches")
 
 def url(demo, path=""):
     return f"/eleves/{demo.lea}/fiche/{path}"
-
-
-def form_of(page: str) -> dict[str, str]:
-    """The fields of the page's form as a browser would send them (checked boxes and radios only)."""
-    fields = {}
-    for tag in re.findall(r"<(?:input|select)\b[^>]*>", page):
-        name = re.search(r'name="([^"]+)"', tag)
-        if not name or "disabled" in tag:
-            continue
-        kind = (re.search(r'type="([^"]+)"', tag) or [None, "text"])[1]
-        value = re.search(r'value="([^"]*)"', tag)
-        if kind in ("checkbox", "radio"):
-            if " checked" in tag:
-                fields[name.group(1)] = value.group(1)
-        elif tag.startswith("<select"):
-            block = page[page.index(tag):]
-            block = block[:block.index("</select>")]
-            chosen = re.search(r'<option value="([^"]*)" selected', block)
-            fields[name.group(1)] = chosen.group(1) if chosen else ""
-        else:
-            fields[name.group(1)] = value.group(1) if value else ""
-    return fields
-
-
-def submit(client, path: str, **changes):
-    page = client.get(path).text
-    fields = {**form_of(page), **changes}
-    return client.post(path, data={k: v for k, v in fields.items() if v is not None}, follow_redirects=False)
 
 
 def pending(eleve_id: int) -> dict[str, dict]:

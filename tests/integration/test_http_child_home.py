@@ -31,19 +31,23 @@ def pupil(client_as):
 
 @pytest.fixture
 def lea_affectee(demo, service_opened):
-    """Léa has an affectation to the demo lycée, whose campaign has begun and which opened the
-    online enrolment: the lycée offers it to her (removed after the test)."""
+    """Léa has an affectation to the demo lycée, which opened the online enrolment and whose
+    campaign begins ``ouverture_dans`` days from today (the demo's campaign dates come back after)."""
+    [avant] = run(InscriptionCampagne.select().where(InscriptionCampagne.etablissement_id == demo.lycee))
 
     def affect(ouverture_dans: int = -1) -> None:
         service_opened(demo.lycee, "inscription")
         debut = today() + dt.timedelta(days=ouverture_dans)
-        run(InscriptionCampagne.insert(InscriptionCampagne(
-            etablissement_id=demo.lycee, rentree=debut.year, ouverture=debut, fermeture=debut + dt.timedelta(days=14))))
+        run(InscriptionCampagne.update({InscriptionCampagne.ouverture: debut,
+                                        InscriptionCampagne.fermeture: debut + dt.timedelta(days=14)}).where(
+            InscriptionCampagne.id == avant["id"]))
         run(InscriptionAffectation.insert(InscriptionAffectation(lycee_id=demo.lycee, eleve_id=demo.lea)))
 
     yield affect
     run(InscriptionAffectation.delete().where(InscriptionAffectation.eleve_id == demo.lea))
-    run(InscriptionCampagne.delete().where(InscriptionCampagne.etablissement_id == demo.lycee))
+    run(InscriptionCampagne.update({InscriptionCampagne.ouverture: avant["ouverture"],
+                                    InscriptionCampagne.fermeture: avant["fermeture"]}).where(
+        InscriptionCampagne.id == avant["id"]))
 
 
 def birth_date(eleve_id: int) -> str:

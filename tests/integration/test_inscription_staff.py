@@ -16,9 +16,10 @@ PAGE = "/administration/inscription/"
 
 
 @pytest.fixture(autouse=True)
-def campaigns_deleted():
+def campaigns_deleted(demo):
+    """The collège's campaign made by a test is gone after it (the lycée's is the demo's)."""
     yield
-    run(InscriptionCampagne.delete(force=True))
+    run(InscriptionCampagne.delete().where(InscriptionCampagne.etablissement_id == demo.college))
 
 
 def post(client, **fields):
