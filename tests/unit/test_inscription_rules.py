@@ -82,3 +82,21 @@ def test_an_offer_without_lv2_asks_for_none():
     sans_lv2 = Offre(tuple(e for e in OFFRE.enseignements if e.categorie != LV2))
     assert rules.erreurs_voeux(sans_lv2, Voeux("AGL1", "", ())) == {}
     assert rules.langue("AGL1") == rules.langue("AGL2") == "AGL"
+
+
+@pytest.mark.parametrize("etapes", [[1, 2], "[1, 2]", '[1, 2, 9]', ["1", "2"]])
+def test_a_dossier_row_reads_as_its_progress(etapes):
+    """The JSON column as either engine gives it (text, or decoded); an unknown step is ignored."""
+    assert rules.avancement_de(etapes, None) == rules.Avancement(frozenset({1, 2}))
+    assert rules.avancement_de(None, None).statut == "non commencée"
+    assert rules.avancement_de("[1, 2, 3, 4]", dt.datetime(2027, 6, 30, 18, 30)).statut == "validée"
+
+
+def test_a_re_opened_enrolment_must_be_confirmed_again():
+    confirmee = rules.Avancement(frozenset({1, 2, 3, 4}), confirmee=True)
+    rouverte = rules.rouverte(confirmee)
+    assert rouverte == rules.Avancement(frozenset({1, 2, 3}))
+    assert rouverte.prochaine == rules.RECAPITULATIF and rouverte.statut == "en cours"
+    campagne = rules.Campagne(dt.date(2027, 6, 20), dt.date(2027, 7, 8))
+    assert rules.modifiable(rouverte, campagne, dt.date(2027, 7, 1))
+    assert not rules.modifiable(confirmee, campagne, dt.date(2027, 7, 1))
