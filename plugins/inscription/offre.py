@@ -192,14 +192,13 @@ def formations(d: Donnees) -> list[dict[str, Any]]:
 
 
 def alerte_options(minimum: int, proposees: int) -> str:
-    """When a MEF offers fewer options than the campaign asks each pupil to choose, its families
-    cannot complete their wishes."""
-    if proposees >= minimum:
+    """When a MEF offers some options but fewer than the campaign asks each pupil to choose, its
+    families must take all of them (a MEF without options asks for none)."""
+    if proposees >= minimum or not proposees:
         return ""
-    nombre = f"n'en propose que {proposees}" if proposees else "n'en propose aucune"
     return (f"La campagne demande de choisir au moins {minimum} enseignement{'s' if minimum > 1 else ''} "
-            f"d'exploration ou option{'s' if minimum > 1 else ''}, mais cette formation {nombre} : "
-            "ses familles ne pourront pas enregistrer leurs souhaits.")
+            f"d'exploration ou option{'s' if minimum > 1 else ''}, mais cette formation n'en propose que "
+            f"{proposees} : ses familles devront les choisir tous.")
 
 
 def regle_options(minimum: int, maximum: int) -> str:

@@ -152,8 +152,9 @@ def erreurs_voeux(offre: Offre, voeux: Voeux) -> dict[str, str]:
     inconnues = [o for o in voeux.options if o not in codes[OPTION]]
     if inconnues:
         erreurs[OPTION] = "Le lycée ne propose pas cet enseignement : choisissez parmi la liste."
-    elif len(set(voeux.options)) < offre.options_min:
-        erreurs[OPTION] = _au_moins(offre.options_min)
+    elif len(set(voeux.options)) < min(offre.options_min, len(codes[OPTION])):
+        # A MEF that offers fewer options than the campaign's minimum asks for all of them.
+        erreurs[OPTION] = _au_moins(min(offre.options_min, len(codes[OPTION])))
     elif len(set(voeux.options)) > offre.options_max:
         erreurs[OPTION] = f"Choisissez au plus {offre.options_max} enseignement{'s' if offre.options_max > 1 else ''}."
     else:

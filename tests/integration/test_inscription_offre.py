@@ -197,15 +197,19 @@ def test_without_a_campaign_no_pair_is_added(lycee, text, demo):
 
 
 def test_pairs_of_options_are_added_refused_and_removed(lycee, text, demo, journal_cleaned):
-    campagne = campagne_du_lycee(demo, options_min=1, options_max=2)
+    campagne = campagne_du_lycee(demo, options_min=2, options_max=2)
     page = text(lycee.get(PAGE))
-    assert "Chaque élève choisit de 1 à 2 enseignements d'exploration ou options. Ces nombres" in page
-    assert "ne pourront pas enregistrer leurs souhaits" in page  # 2NDE offers no option yet, one is asked
+    assert "Chaque élève choisit 2 enseignements d'exploration ou options. Ces nombres" in page
+    assert "devront les choisir tous" not in page  # 2NDE offers no option yet: none is asked
     assert "Proposez au moins deux enseignements d'exploration ou options" in page
+    assert post(lycee, code_mef=SECONDE, categorie="option", code="SES", libelle="SES").status_code == 303
+    seconde = text(lycee.get(PAGE)).split(f'id="mef-{SECONDE}"', 1)[1].split("<section", 1)[0]
+    assert "n'en propose que 1 : ses familles devront les choisir tous" in seconde  # one offered, two asked
+    run(InscriptionOffre.delete().where((InscriptionOffre.etablissement_id == demo.lycee) & (InscriptionOffre.code == "SES")))
     options_offertes(lycee)
     page = text(lycee.get(PAGE))
     seconde = page.split(f'id="mef-{SECONDE}"', 1)[1].split("<section", 1)[0]
-    assert "ne pourront pas enregistrer leurs souhaits" not in seconde
+    assert "devront les choisir tous" not in seconde
     assert '<option value="PFEG">PFEG – Principes fondamentaux de l\'économie</option>' in page
 
     added = post(lycee, f"{PAGE}/incompatibles", option_a="SES", option_b="PFEG")

@@ -100,3 +100,10 @@ def test_a_re_opened_enrolment_must_be_confirmed_again():
     campagne = rules.Campagne(dt.date(2027, 6, 20), dt.date(2027, 7, 8))
     assert rules.modifiable(rouverte, campagne, dt.date(2027, 7, 1))
     assert not rules.modifiable(confirmee, campagne, dt.date(2027, 7, 1))
+
+
+def test_a_mef_with_fewer_options_than_the_minimum_asks_for_all_of_them():
+    offre = rules.Offre([rules.Enseignement("SES", "Sciences économiques et sociales", rules.OPTION)], options_min=2)
+    assert rules.erreurs_voeux(offre, rules.Voeux(options=("SES",))) == {}
+    assert "au moins 1 enseignement" in rules.erreurs_voeux(offre, rules.Voeux())[rules.OPTION]
+    assert rules.erreurs_voeux(rules.Offre([], options_min=2), rules.Voeux()) == {}
