@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -126,7 +127,25 @@ def error_page(request: Request, exc: Exception) -> Response:
     if status == 500:
         log.exception("Erreur interne sur %s", request.url.path, exc_info=exc)
     detail = exc.detail if isinstance(exc, HTTPException) and status < 500 else ""
+    if detail == _phrase(status):  # the framework's own English words
+        detail = FRAMEWORK_DETAILS.get(status, "")
     return render(request, "erreur.html", {"status": status, "detail": detail}, status_code=status)
+
+
+# What the framework refuses by itself, in French (its details are HTTP's English phrases).
+FRAMEWORK_DETAILS = {
+    400: "La demande est incorrecte.",
+    405: "Cette action n'est pas possible sur cette page.",
+    413: "Le fichier envoyé est trop volumineux.",
+    415: "Ce type de contenu n'est pas accepté.",
+}
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 class TeleservicesInit(InitPluginProtocol):
