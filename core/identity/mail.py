@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import email.policy
+import io
 import logging
 import secrets
+from email.generator import BytesGenerator
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 from urllib.parse import unquote, urlsplit
@@ -48,6 +51,18 @@ def message(settings: Settings, destinataire: str, sujet: str, corps: str) -> Em
     msg["Message-ID"] = make_msgid(domain=parseaddr(settings.mail_from)[1].split("@")[-1] or "localhost")
     msg.set_content(corps)
     return msg
+
+
+# Headers are not folded (RFC 5322 allows 998 characters a line): Python's folding of a non-ASCII
+# subject drops the space between two encoded words, and clients show « lycéeconfirmée ».
+SMTP_POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+
+def flatten(msg: EmailMessage) -> bytes:
+    """The message as it goes over SMTP."""
+    with io.BytesIO() as out:
+        BytesGenerator(out, policy=SMTP_POLICY).flatten(msg)
+        return out.getvalue()
 
 
 def smtp_options(url: str) -> dict:
@@ -92,7 +107,8 @@ async def send_due(settings: Settings, limit: int = 50) -> int:
     sent = 0
     for mail in mails:
         try:
-            await aiosmtplib.send(message(settings, mail["destinataire"], mail["sujet"], mail["corps"]), **options)
+            await aiosmtplib.send(flatten(message(settings, mail["destinataire"], mail["sujet"], mail["corps"])),
+                                  sender=parseaddr(settings.mail_from)[1], recipients=[mail["destinataire"]], **options)
         except (aiosmtplib.SMTPException, OSError) as exc:
             attempts = mail["tentatives"] + 1
             log.warning("Envoi du courriel %s différé (tentative %d) : %s", mail["id"], attempts, type(exc).__name__)

@@ -18,7 +18,7 @@ from teleservices.core.testing import run
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("TELESERVICES_SCREENSHOTS_DIR", ROOT / "test-results" / "screenshots"))
-SUBJECT = "décision de l'établissement"  # a long subject is folded: its words only
+SUBJECT = "Fiche de renseignements : décision de l'établissement"
 NEW_PHONE = "06 98 76 54 32"
 
 

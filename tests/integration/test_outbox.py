@@ -113,3 +113,13 @@ def test_a_request_succeeds_during_an_outage_and_its_mail_is_delivered_once_afte
     run(mail.send_due(portal_settings))
     assert len(mail_sink.received(to)) == 1
     assert unsent(to) == []
+
+
+def test_a_long_accented_subject_arrives_word_for_word(portal_settings, mail_sink):
+    """Python folds a long non-ASCII subject into encoded words and drops the space between two
+    of them (« lycéeconfirmée »): the outbox sends headers unfolded."""
+    to = "sujet.long@example.org"
+    sujet = "Message des services en ligne - Inscription au lycée confirmée pour la rentrée 2027 (élève : Mélanie)"
+    run(mail.queue(to, sujet, "Bonjour.\n"))
+    run(mail.send_due(portal_settings))
+    assert mail_sink.wait_for(to, "Inscription au lycée confirmée")["Subject"] == sujet
