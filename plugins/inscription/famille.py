@@ -266,7 +266,7 @@ async def confirmation(request: Request, child: CurrentChild) -> Response:
         return _vers_etape(child, inscription)
     contact = await account_contact(request.user.compte_id)
     return _page(request, child, inscription, "confirmation.html", mel=(contact or {}).get("mel") or "",
-                 confirmee_le=school_time(inscription.confirme_le))
+                 confirmee_le=school_time(inscription.confirme_le), **await _recapitulatif(request, child, inscription))
 
 
 @get("/recapitulatif.pdf", name="inscription:pdf")

@@ -218,6 +218,7 @@ def test_a_parent_enrols_her_daughter_and_the_lycée_sees_it(
     expect(page).to_have_url(re.compile(rf"{base}/confirmation$"))
     expect(page.get_by_role("status").first).to_contain_text(f"L'inscription de Mélanie au {LYCEE} est confirmée")
     expect(page.get_by_role("main")).to_contain_text(f"Un courriel de confirmation est envoyé à {MEL}")
+    expect(page.get_by_role("main")).to_contain_text("Anglais (AGL1)")  # what was confirmed, kept on screen
     family_page(page, "5-confirmation")
 
     mail = wait_for_new_mail(mail_sink, mails_before)

@@ -109,6 +109,7 @@ def test_the_four_steps_with_the_mail_and_the_pdf(client_as, text, inscription, 
     assert confirmed.headers["location"] == f"{base}/confirmation"
     page = text(parent.get(f"{base}/confirmation"))
     assert "est confirmée" in page and f"Un courriel de confirmation est envoyé à {MEL}" in page
+    assert "Espagnol (ESP2)" in page and "06 11 22 33 44" in page  # what was confirmed
     assert dossier(inscription)["confirme_le"] is not None
 
     [mail] = run(Courriel.select().where((Courriel.id > inscription["marks"]["courriel"]) & (Courriel.destinataire == MEL)))
