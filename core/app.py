@@ -12,6 +12,7 @@ from urllib.parse import quote
 from litestar import Litestar, Request, Response, Router
 from litestar.config.app import AppConfig
 from litestar.di import Provide
+from litestar.enums import MediaType
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.plugins import InitPluginProtocol
 from litestar.static_files import create_static_files_router
@@ -22,7 +23,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from teleservices.core.api import Child
 from teleservices.core.apiv1 import is_api_path, pages as api_pages
-from teleservices.core.apiv1.routes import api_error, api_router, openapi_config
+from teleservices.core.apiv1.routes import STATUS_DETAILS as API_STATUS_DETAILS, api_error, api_router, openapi_config
 from teleservices.core.db import bind, engine_from_url
 from teleservices.core.administration import ROUTES as ADMINISTRATION_ROUTES
 from teleservices.core.guards import ChooseEstablishment, FirstConnectionRequired, service_guard, staff_guard
@@ -30,8 +31,8 @@ from teleservices.core.private_links import feed_routers
 from teleservices.core.identity.mail import sender_loop
 from teleservices.core.identity.routes import identity_routes
 from teleservices.core.middleware import SessionMiddleware
-from teleservices.core.plugins import Plugins, all_tables, load_plugins
-from teleservices.core.rendering import THEMES, make_environment, navigate, render
+from teleservices.core.plugins import PluginFailure, Plugins, all_tables, load_plugins, summary
+from teleservices.core.rendering import THEMES, is_fragment_request, make_environment, navigate, render
 from teleservices.core.settings import Settings
 from teleservices.core.siecle.web import ROUTES as SIECLE_ROUTES
 from teleservices.core.views import CORE_ROUTES
@@ -113,7 +114,10 @@ def static_routers(settings: Settings, plugins: Plugins) -> list[Router]:
 
 def error_page(request: Request, exc: Exception) -> Response:
     """French error pages; an anonymous visitor is sent to the login page instead. The API
-    answers in JSON."""
+    answers in JSON. A service that fails has its own error page (``service_error_page``)."""
+    at_fault = failing_service(request, exc)
+    if at_fault is not None:
+        return service_error_page(request, exc, *at_fault)
     if is_api_path(request.url.path):
         return api_error(request, exc)
     if isinstance(exc, FirstConnectionRequired):
@@ -125,11 +129,80 @@ def error_page(request: Request, exc: Exception) -> Response:
         return navigate(request, f"/connexion?suivant={quote(here, safe='/')}")
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if status == 500:
-        log.exception("Erreur interne sur %s", request.url.path, exc_info=exc)
+        log.exception("Erreur interne sur %s", logged_path(request), exc_info=exc)
     detail = exc.detail if isinstance(exc, HTTPException) and status < 500 else ""
     if detail == _phrase(status):  # the framework's own English words
         detail = FRAMEWORK_DETAILS.get(status, "")
     return render(request, "erreur.html", {"status": status, "detail": detail}, status_code=status)
+
+
+def failing_service(request: Request, exc: Exception) -> tuple[str, str] | None:
+    """(service key, plugin name) when ``exc`` is a failure of a plugin's service: a
+    :class:`PluginFailure` naming one (its ``offered_by`` raised), or a 5xx (any exception that
+    is not an HTTP refusal) out of a route the service mounted — its family pages, staff pages,
+    feeds or API endpoints, whose routers carry its key in ``opt``. A 4xx the service raised on
+    purpose (« introuvable ») keeps the ordinary error page."""
+    plugins: Plugins = request.app.state.plugins
+    if isinstance(exc, PluginFailure):
+        key = exc.service
+    elif isinstance(exc, HTTPException) and exc.status_code < 500:
+        return None
+    else:
+        opt = getattr(request.scope.get("route_handler"), "opt", None) or {}
+        key = opt.get("service_key") or opt.get("api_scope")
+    if key not in plugins.services:
+        return None
+    return key, plugins.service_owner[key]
+
+
+# Path parameters that are secrets (a private link's token): never written to the log.
+SECRET_PARAMETERS = frozenset({"jeton", "token"})
+
+
+def logged_path(request: Request) -> str:
+    """The request's path for the log: no query string, no secret path parameter."""
+    path = request.url.path
+    for name, value in (request.scope.get("path_params") or {}).items():
+        if name in SECRET_PARAMETERS and str(value):
+            path = path.replace(str(value), "…")
+    return path
+
+
+def service_error_page(request: Request, exc: Exception, key: str, plugin: str) -> Response:
+    """One service failed: its error page names it, says the others still work and links back
+    to the child's home (family pages) or the portal's home (staff pages); the API answers its
+    usual JSON 500. Logged as an ERROR naming the plugin, the method and the path.
+
+    htmx 2 drops a 5xx answer (the layout's ``responseHandling``): an htmx request gets the same
+    page with status 200, so that the family sees it (a fragment request into ``#page``); the
+    address loaded directly answers 500."""
+    plugins: Plugins = request.app.state.plugins
+    spec = plugins.services[key]
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    path = logged_path(request)
+    if getattr(exc, "logged", False):  # the cause was logged with its traceback where it was caught
+        log.error("Le plugin « %s » : le service « %s » répond par une page d'erreur sur %s %s",
+                  plugin, key, request.method, path)
+    else:
+        log.error("Le plugin « %s » a échoué sur %s %s (service « %s ») : %s",
+                  plugin, request.method, path, key, summary(exc), exc_info=exc)
+    if is_api_path(request.url.path):
+        return Response({"status_code": status, "detail": API_STATUS_DETAILS[500]}, status_code=status,
+                        media_type="application/json")
+    child = getattr(request.state, "child", None)
+    if request.url.path.startswith("/administration/") or child is None:
+        back, back_label = "/", "Retour à l'accueil"
+    else:
+        back, back_label = f"/eleves/{child.id}/", f"Retour aux services de {child.prenom}"
+    context = {"service": spec.label, "retour": back, "retour_libelle": back_label}
+    htmx = request.headers.get("hx-request") == "true"
+    headers = {"HX-Retarget": "#page", "HX-Reswap": "innerHTML"} if is_fragment_request(request) else {}
+    try:
+        return render(request, "erreur_service.html", context, status_code=200 if htmx else status, headers=headers)
+    except Exception:  # a theme's broken layout: still say it in French
+        log.exception("La page d'erreur du service « %s » n'a pas pu être affichée", key)
+        return Response(f"Le service « {spec.label} » a rencontré une erreur. Les autres services restent disponibles.",
+                        status_code=status, media_type=MediaType.TEXT)
 
 
 # What the framework refuses by itself, in French (its details are HTTP's English phrases).

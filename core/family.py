@@ -6,12 +6,16 @@ Each function is one query, whatever the number of children or services.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Collection
 from typing import Any
 
 from teleservices.core import clock
 from teleservices.core.api import Child, Etablissement, ServiceSpec, UserType, Viewer
+from teleservices.core.plugins import PluginFailure, summary
 from teleservices.core.tables import CompteEleve, ServiceActivation
+
+log = logging.getLogger(__name__)
 
 ETAB_FIELDS = list(Etablissement.__dataclass_fields__)
 
@@ -61,25 +65,52 @@ async def opened_services(etablissement_id: int) -> dict[str, dict[str, Any]]:
     return {row["service"]: stored_options(row["options"]) for row in rows}
 
 
-async def offered_services(services: dict[str, ServiceSpec], child: Child) -> dict[str, dict[str, Any]]:
+class OfferedServices(dict):
+    """The services offered to a child, each with its stored options (``offered_services``).
+
+    ``failed`` holds the services whose ``offered_by`` raised, with the failure: the home
+    screen leaves them out and ``refusal`` raises it, so that their routes answer the service's
+    error page rather than « not opened »."""
+
+    def __init__(self, opened: dict[str, dict[str, Any]]) -> None:
+        super().__init__(opened)
+        self.failed: dict[str, PluginFailure] = {}
+
+
+async def offered_services(services: dict[str, ServiceSpec], child: Child) -> OfferedServices:
     """The services offered to this child, each with its stored options: those its establishment
     opened, and each service that another establishment offers it (``ServiceSpec.offered_by``)
     if that establishment opened it. A query for the child's establishment, one per such service
-    and one per other establishment."""
-    opened = await opened_services(child.etablissement.id)
+    and one per other establishment.
+
+    An ``offered_by`` that raises is logged with its plugin's name; that service alone is not
+    offered (``OfferedServices.failed``), the others are."""
+    offered = OfferedServices(await opened_services(child.etablissement.id))
     elsewhere: dict[int, dict[str, dict[str, Any]]] = {}
     for key, spec in services.items():
         if spec.offered_by is None:
             continue
-        opened.pop(key, None)  # the child's own establishment does not decide
-        etablissement_id = await spec.offered_by(child)
+        offered.pop(key, None)  # the child's own establishment does not decide
+        try:
+            etablissement_id = await spec.offered_by(child)
+        except Exception as exc:
+            # load_plugins wraps offered_by to name the plugin; a spec made by hand is not.
+            failure = exc if isinstance(exc, PluginFailure) else PluginFailure("?", "offered_by", service=key, label=spec.label)
+            cause = exc.__cause__ if isinstance(exc, PluginFailure) and exc.__cause__ else exc
+            log.error(
+                "Le plugin « %s » a échoué dans offered_by (service « %s ») : %s ; le service est omis",
+                failure.plugin, key, summary(cause), exc_info=cause,
+            )
+            failure.logged = True
+            offered.failed[key] = failure
+            continue
         if etablissement_id is None:
             continue
         if etablissement_id not in elsewhere:
             elsewhere[etablissement_id] = await opened_services(etablissement_id)
         if key in elsewhere[etablissement_id]:
-            opened[key] = elsewhere[etablissement_id][key]
-    return opened
+            offered[key] = elsewhere[etablissement_id][key]
+    return offered
 
 
 def stored_options(value: Any) -> dict[str, Any]:
@@ -124,8 +155,13 @@ def option_values(spec: ServiceSpec, stored: dict[str, Any]) -> dict[str, Any]:
 def refusal(spec: ServiceSpec, viewer: Viewer, child: Child, opened: Collection[str]) -> str | None:
     """Why this viewer may not use this service for this child, or None if they may.
 
-    The one rule behind both the home screen's list and the guard of every service route.
+    The one rule behind both the home screen's list and the guard of every service route. A
+    service whose ``offered_by`` failed (``OfferedServices.failed``) cannot be decided: its
+    :class:`PluginFailure` is raised, and the error handler answers the service's error page.
     """
+    failure = getattr(opened, "failed", {}).get(spec.key)
+    if failure is not None:
+        raise failure
     if spec.key not in opened:
         return "Ce service n'est pas ouvert par l'établissement."
     if not spec.visible_to(viewer.type):
@@ -138,4 +174,6 @@ def refusal(spec: ServiceSpec, viewer: Viewer, child: Child, opened: Collection[
 def visible_services(
     services: dict[str, ServiceSpec], viewer: Viewer, child: Child, opened: Collection[str]
 ) -> list[ServiceSpec]:
-    return [s for s in services.values() if refusal(s, viewer, child, opened) is None]
+    """The services of the home screen; one whose ``offered_by`` failed is left out."""
+    failed = getattr(opened, "failed", {})
+    return [s for s in services.values() if s.key not in failed and refusal(s, viewer, child, opened) is None]

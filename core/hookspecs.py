@@ -6,6 +6,29 @@ the same name and any subset of the arguments. Unknown hook names make start-up 
 
 pluggy returns results last-registered first: the core sorts what it collects by an explicit
 ``order`` wherever order matters.
+
+When a hook raises
+------------------
+One plugin's failure never takes the portal down; each failure is logged as an ERROR (a
+``teleservices`` logger, with the traceback) that names the plugin and the hook or the page.
+
+- An INVALID plugin is refused before anything is served: start-up fails with a message naming
+  it (an unknown hook name or argument, a duplicate service key, a key that is a path of the
+  portal, a table outside the plugin's prefix, a module that cannot be imported).
+- A start-up hook that RAISES (``services``, ``template_dirs``, ``static_dirs``,
+  ``piccolo_apps``) disables the plugin: none of what it declares is used (its services, routes,
+  templates, static files, tables, its other hooks), and the portal starts without it
+  (« Le plugin « x » a échoué dans services : … ; il est désactivé »).
+- ``menu_items`` and ``demo_data`` that raise: that plugin's links or demo data are left out,
+  the other plugins' are not.
+- ``accounts_merged`` that raises aborts the merge (all or nothing); the parent is told in
+  French that nothing changed.
+- ``ServiceSpec.offered_by`` that raises: the home screen leaves that service out and shows the
+  others; the service's routes answer its error page.
+- A service's route handler (family, staff, feed or API route) or a template it renders that
+  raises: that request gets the service's error page, « Le service « … » a rencontré une erreur.
+  Les autres services restent disponibles. », with a status 500 (the API its JSON 500); a 4xx
+  the handler raises on purpose (``NotFoundException``…) keeps the ordinary error page.
 """
 
 from __future__ import annotations
@@ -29,6 +52,9 @@ def services() -> list[ServiceSpec]:
     ``/eleves/{eleve_id}/{key}/`` behind the core's guard (login, child, establishment
     activation, audience, pupil access).
 
+    Raising disables the plugin (see « When a hook raises »); an invalid declaration makes
+    start-up fail instead.
+
     :return: a list of service declarations (may be empty).
     """
 
@@ -38,7 +64,8 @@ def menu_items(viewer: Viewer) -> list[MenuItem]:
     """Links for the header menu ("aide | se déconnecter | gérer son compte").
 
     Called each time a page is rendered for a logged-in user, with the viewer. Must not query the
-    database. Items are sorted by their ``order``.
+    database. Items are sorted by their ``order``. An implementation that raises is logged and
+    its links are left out: the page still renders with the others.
     """
 
 
@@ -50,6 +77,7 @@ def template_dirs() -> list[str]:
     Called once at start-up. Templates resolve theme, then plugins, then core; a plugin should
     keep its templates in a sub-folder named after its service key. Any template is also
     reachable as ``<plugin name>/<path>`` so that an override can extend the original.
+    Raising disables the plugin.
     """
 
 
@@ -58,7 +86,8 @@ def static_dirs() -> dict[str, str]:
     """Static folders, as ``{name: path}``, served under ``/static/<name>/``.
 
     A plugin package's own ``static/`` folder is served under ``/static/<plugin name>/``
-    without this hook. Called once at start-up; a name used twice makes start-up fail.
+    without this hook. Called once at start-up; a name used twice makes start-up fail. Raising
+    disables the plugin.
     """
 
 
@@ -68,8 +97,9 @@ def piccolo_apps() -> list[str]:
 
     Called once at start-up and by ``teleservices migrate``, which applies their migrations.
     Every table must be named with the plugin's name as prefix (``notes_devoir``...), or
-    start-up fails. (Not named ``piccolo_app``: importing a plugin's ``piccolo_app`` module
-    would shadow a hook function of that name in the plugin's package.)
+    start-up fails, as does a module that cannot be imported; raising in the hook disables the
+    plugin. (Not named ``piccolo_app``: importing a plugin's ``piccolo_app`` module would
+    shadow a hook function of that name in the plugin's package.)
     """
 
 
@@ -78,7 +108,8 @@ def demo_data(context: DemoContext) -> Any:
     """Add this plugin's demo data, after the core's, for ``teleservices demo``.
 
     Must be idempotent: ``teleservices demo`` may run twice on the same database. May be a
-    coroutine function.
+    coroutine function. An implementation that raises is logged; the other plugins' demo data
+    is still loaded and ``teleservices demo`` still succeeds.
     """
 
 
@@ -88,5 +119,7 @@ def accounts_merged(kept: int, merged: int) -> Any:
 
     Called inside the merge's transaction, after the children moved to ``kept`` and before
     ``merged`` is deleted: move here any row the plugin keeps per account. Raising aborts the
-    whole merge, which then leaves both accounts as they were. May be a coroutine function.
+    whole merge, which then leaves both accounts as they were: the failure is logged with the
+    plugin's name and the parent reads in French that the merge was not done. May be a
+    coroutine function.
     """

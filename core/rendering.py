@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ from litestar.response import Redirect
 from teleservices.core.api import MenuItem, Viewer
 from teleservices.core.plugins import Plugins
 
-log = logging.getLogger(__name__)
 
 CORE_TEMPLATES = Path(__file__).parent / "templates"
 THEMES = Path(__file__).resolve().parents[1] / "themes"
@@ -98,11 +96,8 @@ def menu_for(plugins: Plugins, viewer: Viewer | None) -> list[MenuItem]:
     if viewer is None:
         return []
     items: list[MenuItem] = []
-    for impl in plugins.pm.hook.menu_items.get_hookimpls():
-        try:
-            items.extend(impl.function(viewer=viewer) or [])
-        except Exception:
-            log.exception("Le plugin « %s » a échoué dans menu_items ; ses liens sont omis", impl.plugin_name)
+    for _, found in plugins.isolated("menu_items", "ses liens sont omis", viewer=viewer):
+        items.extend(found)
     return sorted(items, key=lambda item: item.order)
 
 

@@ -17,7 +17,7 @@ from teleservices.core.db import write_transaction
 from teleservices.core.family import children_of
 from teleservices.core.guards import login_required, viewer_of
 from teleservices.core.identity import throttle
-from teleservices.core.plugins import Plugins
+from teleservices.core.plugins import PluginFailure, Plugins
 from teleservices.core.rendering import render
 from teleservices.core.security import check_password
 from teleservices.core.tables import Compte, CompteEleve
@@ -87,7 +87,11 @@ async def merge(request: Request) -> Response:
         return refused("Un compte élève ne peut pas être regroupé avec un compte de responsable.")
     if other["etat"] != "actif":
         return refused("Ce compte n'est pas encore activé : terminez d'abord sa première connexion.")
-    await merge_accounts(request.app.state.plugins, kept=viewer.compte_id, merged=other["id"])
+    try:
+        await merge_accounts(request.app.state.plugins, kept=viewer.compte_id, merged=other["id"])
+    except PluginFailure as failure:  # logged with the plugin's name; the transaction was rolled back
+        return refused(f"Le regroupement n'a pas été fait : le service « {failure.label} » a rencontré une erreur. "
+                       "Vos deux comptes restent tels qu'ils étaient ; réessayez plus tard.")
     log.info("comptes regroupés : %s absorbe %s", viewer.compte_id, other["id"])
     # A new session id after a merge, like after a login.
     return await sessions.sign_in(request, viewer.compte_id, "/compte/regrouper/fait")

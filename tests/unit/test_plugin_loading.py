@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sys
 import types
 from dataclasses import replace
@@ -12,9 +14,12 @@ from piccolo.columns import Varchar
 from piccolo.conf.apps import AppConfig
 from piccolo.table import Table
 
-from teleservices.core import plugins as plugins_module
-from teleservices.core.api import FAMILIES, ServiceSpec, UserType, hookimpl
-from teleservices.core.plugins import PluginError, load_plugins
+import plugin_casse
+from plugin_casse import STARTUP_HOOKS, startup_failure
+from teleservices.core import defaults, plugins as plugins_module
+from teleservices.core.api import FAMILIES, MenuItem, ServiceSpec, UserType, Viewer, hookimpl
+from teleservices.core.plugins import PluginError, PluginFailure, load_plugins
+from teleservices.core.rendering import menu_for
 from teleservices.core.settings import Settings
 
 IN_TREE = ["notes", "absences", "lpc", "fiche", "inscription"]
@@ -171,13 +176,94 @@ def test_invalid_service_key_is_refused(settings, key):
     assert "« cles »" in str(error.value)
 
 
-def test_services_hook_that_raises_is_blamed_on_its_plugin(settings):
-    def services():
-        raise ValueError("base indisponible")
+@pytest.mark.parametrize("hook", STARTUP_HOOKS)
+def test_a_start_up_hook_that_raises_disables_its_plugin_only(settings, hook, caplog):
+    """Raising is not declaring something invalid: the portal starts without the plugin,
+    nothing of what it declared is kept, and the log says which plugin and which hook."""
+    with caplog.at_level(logging.ERROR, logger="teleservices.core.plugins"):
+        loaded = load_plugins(settings, extra={"casse": startup_failure(hook)})
+    assert "casse_demarrage" not in loaded.services and "casse_demarrage" not in loaded.service_owner
+    assert "casse_demarrage" not in loaded.static_dirs and "casse" not in loaded.template_dirs
+    assert "casse" not in {name for name, _ in loaded.pm.list_name_plugin()}, "its other hooks are no longer called"
+    assert loaded.disabled == {"casse": f"{hook} : Panne: {hook} en panne"}
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
+        f"Le plugin « casse » a échoué dans {hook} : Panne: {hook} en panne ; il est désactivé"
+    ]
+    for key in IN_TREE:
+        assert loaded.service_owner[key] == key
+    assert "teleservices_ent_exemple.piccolo_app" in loaded.piccolo_apps and "notes" in loaded.static_dirs
 
-    with pytest.raises(PluginError, match="base indisponible") as error:
-        load_plugins(settings, extra={"fragile": plugin(services=services)})
-    assert "« fragile »" in str(error.value)
+
+def test_the_same_plugin_is_kept_when_no_start_up_hook_raises(settings):
+    """The test above means something: this plugin's declarations are all used when they work."""
+    loaded = load_plugins(settings, extra={"casse": startup_failure("aucun")})
+    assert loaded.service_owner["casse_demarrage"] == "casse" and loaded.disabled == {}
+    assert "casse_demarrage" in loaded.static_dirs and "casse" in loaded.template_dirs
+
+
+def test_a_disabled_plugin_does_not_count_for_duplicate_keys(settings):
+    extra = {"casse": startup_failure("template_dirs"), "autre": offering(ServiceSpec("casse_demarrage", "Autre"))}
+    assert load_plugins(settings, extra=extra).service_owner["casse_demarrage"] == "autre"
+
+
+def test_a_plugin_that_raises_is_disabled_but_an_invalid_one_still_stops_start_up(settings):
+    extra = {"casse": startup_failure("services"), "imposteur": offering(ServiceSpec("notes", "Mes notes"))}
+    with pytest.raises(PluginError, match="« imposteur »"):
+        load_plugins(settings, extra=extra)
+
+
+def test_a_start_up_hook_of_the_core_that_raises_stops_start_up(settings, monkeypatch):
+    def static_dirs():
+        raise OSError("disque illisible")
+
+    monkeypatch.setattr(defaults, "static_dirs", hookimpl(static_dirs))
+    with pytest.raises(PluginError, match="cœur du portail a échoué dans static_dirs"):
+        load_plugins(settings)
+
+
+def test_a_piccolo_app_that_cannot_be_imported_stops_start_up_naming_the_plugin(settings):
+    with pytest.raises(PluginError, match="« rangee » : l'application Piccolo « ts_test_app_absente »"):
+        load_plugins(settings, extra={"rangee": plugin(piccolo_apps=lambda: ["ts_test_app_absente"])})
+
+
+def test_offered_by_that_raises_comes_out_blaming_its_plugin(settings):
+    """The core calls offered_by through a wrapper naming the plugin and the service."""
+    loaded = load_plugins(settings, extra={"casse": plugin_casse})
+    with pytest.raises(PluginFailure) as failure:
+        asyncio.run(loaded.services["casse_ailleurs"].offered_by(SimpleNamespace(id=1)))
+    assert (failure.value.plugin, failure.value.hook, failure.value.service) == ("casse", "offered_by", "casse_ailleurs")
+    assert failure.value.label == "Casse ailleurs"
+    assert str(failure.value.__cause__) == "offered_by en panne"
+
+
+def test_menu_items_that_raise_leave_only_that_plugin_out(settings, caplog):
+    loaded = load_plugins(settings, extra={"casse": plugin_casse, "autre": plugin(menu_items=lambda: [MenuItem("ENT", "/ent")])})
+    viewer = Viewer(compte_id=1, identifiant="x", type=UserType.PARENT, etat="actif")
+    with caplog.at_level(logging.ERROR, logger="teleservices.core.plugins"):
+        labels = [item.label for item in menu_for(loaded, viewer)]
+    assert labels == ["aide", "se déconnecter", "gérer son compte", "ENT"]
+    assert [r.getMessage() for r in caplog.records] == [
+        "Le plugin « casse » a échoué dans menu_items : Panne: menu_items en panne ; ses liens sont omis"
+    ]
+
+
+def test_an_aborting_hook_raises_a_failure_naming_the_plugin_others_go_on(settings, caplog):
+    calls = []
+    extra = {"casse": plugin_casse, "temoin": plugin(
+        demo_data=lambda context: calls.append("demo_data"), accounts_merged=lambda kept, merged: calls.append("merged"),
+    )}
+    loaded = load_plugins(replace(settings, plugins=()), extra=extra)  # no installed plugin: no database
+    with caplog.at_level(logging.ERROR, logger="teleservices.core.plugins"):
+        failures = asyncio.run(loaded.call_async("demo_data", context=None))
+        with pytest.raises(PluginFailure) as aborted:
+            asyncio.run(loaded.call_async("accounts_merged", kept=1, merged=2))
+    assert [(f.plugin, f.hook) for f in failures] == [("casse", "demo_data")]
+    assert calls == ["demo_data"], "the next plugin's demo data still loads; a merge stops at the failure"
+    assert (aborted.value.plugin, aborted.value.label) == ("casse", "Casse")
+    assert [r.getMessage() for r in caplog.records] == [
+        "Le plugin « casse » a échoué dans demo_data : Panne: demo_data en panne ; sa contribution est omise",
+        "Le plugin « casse » a échoué dans accounts_merged : Panne: accounts_merged en panne ; l'opération est annulée",
+    ]
 
 
 def test_static_folder_name_taken_twice_is_refused(settings, tmp_path):
