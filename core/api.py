@@ -163,6 +163,7 @@ class Etablissement:
     vie_scolaire_telephone: str
     afficher_contact: bool
     message_accueil: str = ""  # plain text written by the head, shown on the home screen
+    academie: str = ""  # the academy, e.g. "LILLE" ("" when unknown)
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,19 @@ class Child:
     @property
     def ne_ou_nee(self) -> str:
         return "née" if self.code_sexe == "2" else "né"
+
+
+@dataclass(frozen=True)
+class HomeLink:
+    """A link on a child's home screen, beside the services (hook ``home_links``): the ENT, an
+    academic service, a site. It opens in a new tab; ``url`` is an ``https://`` (or ``http://``)
+    address, any other is left out. ``icon`` is a static path such as "liens/ent.svg", served
+    under /static/. Links are shown by ``order``, then ``label``."""
+
+    label: str
+    url: str
+    icon: str = ""
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -576,6 +590,7 @@ __all__ = [
     "CurrentChild",
     "DemoContext",
     "Etablissement",
+    "HomeLink",
     "MenuItem",
     "ROLE_LABELS",
     "ServiceOption",

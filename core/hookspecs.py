@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from teleservices.core.api import DemoContext, MenuItem, ServiceSpec, Viewer
+    from teleservices.core.api import Child, DemoContext, HomeLink, MenuItem, ServiceSpec, Viewer
 
 hookspec = pluggy.HookspecMarker("teleservices")
 
@@ -66,6 +66,22 @@ def menu_items(viewer: Viewer) -> list[MenuItem]:
     Called each time a page is rendered for a logged-in user, with the viewer. Must not query the
     database. Items are sorted by their ``order``. An implementation that raises is logged and
     its links are left out: the page still renders with the others.
+    """
+
+
+@hookspec
+def home_links(viewer: Viewer, child: Child) -> list[HomeLink]:
+    """Links shown on a child's home screen after the services: the ENT of the academy, an
+    academic service, the school's site.
+
+    Called each time the home screen of ``child`` is shown to ``viewer`` (a parent or the pupil
+    themself). Returns a list of :class:`HomeLink` (may be empty); may be a coroutine function.
+    One query at most, never one per link. Each link opens in a new tab with
+    ``rel="noopener noreferrer"``; a link whose ``url`` is not ``https://`` or ``http://`` is left
+    out. The links stay when the school removed the pupil's access to the national follow-up
+    services (guide 1.2: the ENT and the academic services are kept). The links of every plugin
+    are shown together, by ``order`` then label. An implementation that raises is logged with
+    its plugin's name and its links are left out: the home screen still renders.
     """
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 
 from litestar import Request, Response, get, post
@@ -10,7 +11,7 @@ from litestar.response import Redirect
 
 from teleservices.core import sessions
 from teleservices.core.identity import throttle
-from teleservices.core.api import ServiceSpec, StaffRole, UserType
+from teleservices.core.api import Child, HomeLink, ServiceSpec, StaffRole, UserType, Viewer
 from teleservices.core.family import children_of, offered_services, opened_services, visible_services
 from teleservices.core.guards import (
     ESTABLISHMENT_MANAGERS, ChooseEstablishment, family_guard, login_required, session_required, viewer_of,
@@ -20,6 +21,7 @@ from teleservices.core.security import check_password, hash_password, needs_reha
 from teleservices.core.tables import Compte
 
 log = logging.getLogger("teleservices.auth")
+plugin_log = logging.getLogger("teleservices.plugins")
 
 LOGIN_FAILED = "Identifiant ou mot de passe incorrect."
 
@@ -141,22 +143,52 @@ async def staff_home(request: Request) -> Response:
         "pages": staff_pages(services, viewer.role),
         "role": viewer.role.label,
         "message": STAFF_MESSAGES.get(request.query_params.get("ok") or ""),
-        # The head sees at a glance which services the families have.
-        "services": list(services.values()) if managers else [],
+        # The head sees at a glance which services the families have (not the staff tools, such
+        # as the links' pages, which no family opens).
+        "services": [spec for spec in services.values() if spec.audiences] if managers else [],
         "opened": await opened_services(viewer.etablissement_id) if managers else {},
     })
 
 
+WEB_ADDRESS = ("https://", "http://")
+
+
+async def home_links(request: Request, viewer: Viewer, child: Child) -> list[HomeLink]:
+    """The links every plugin adds to the child's home screen (hook ``home_links``), by order
+    then label. A plugin that fails is logged with its name and its links are left out; a link
+    that is not a web address (``javascript:``...) is left out too."""
+    links: list[HomeLink] = []
+    for impl in request.app.state.plugins.pm.hook.home_links.get_hookimpls():
+        args = {"viewer": viewer, "child": child}
+        try:
+            result = impl.function(**{name: args[name] for name in impl.argnames})
+            if inspect.isawaitable(result):
+                result = await result
+            found = list(result or [])
+        except Exception:
+            plugin_log.exception("Le plugin « %s » a échoué dans home_links ; ses liens sont omis", impl.plugin_name)
+            continue
+        for link in found:
+            if isinstance(link, HomeLink) and link.url.lower().startswith(WEB_ADDRESS):
+                links.append(link)
+            else:
+                plugin_log.warning("Le plugin « %s » a donné un lien d'accueil invalide ; il est omis", impl.plugin_name)
+    return sorted(links, key=lambda link: (link.order, link.label))
+
+
 @get("/eleves/{eleve_id:int}/", guards=[family_guard], name="eleve")
 async def child_home(request: Request) -> Response:
-    """Guide 3.1: only the services the establishment opened and this user type may see."""
+    """Guide 3.1: only the services the establishment opened and this user type may see; then
+    the plugins' links (the ENT...), kept for a pupil whose follow-up access was removed."""
     child = request.state.child
+    viewer = viewer_of(request)
     opened = await offered_services(request.app.state.plugins.services, child)
-    services = visible_services(request.app.state.plugins.services, viewer_of(request), child, opened)
+    services = visible_services(request.app.state.plugins.services, viewer, child, opened)
     return render(request, "eleve.html", {
         "child": child,
         "children": request.state.children,
         "services": services,
+        "links": await home_links(request, viewer, child),
     })
 
 

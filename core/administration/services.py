@@ -197,7 +197,10 @@ async def save(request: Request, etablissement_id: int, services: list[ServiceSp
 
 
 def _installed(request: Request) -> list[ServiceSpec]:
-    return sorted(request.app.state.plugins.services.values(), key=lambda spec: (spec.order, spec.key))
+    """The services families may be given: a service meant for no family (the links' staff
+    pages) has nothing to open."""
+    services = request.app.state.plugins.services.values()
+    return sorted((spec for spec in services if spec.audiences), key=lambda spec: (spec.order, spec.key))
 
 
 def _page(request: Request, etab: dict, services: list[ServiceSpec], settings: Configuration, message: str = "") -> Response:

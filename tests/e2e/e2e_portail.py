@@ -60,7 +60,8 @@ def children_switcher(page: Page) -> Locator:
 
 def services_listed(page: Page) -> Locator:
     """The entries of the home screen's list of services (name, then description), in order."""
-    return page.get_by_role("main").get_by_role("listitem")
+    # The links to other sites (the ENT...) that follow the services are not services.
+    return page.get_by_role("main").get_by_role("listitem").filter(has_not=page.locator('a[target="_blank"]'))
 
 
 def named(services: list[str]) -> list[re.Pattern[str]]:
