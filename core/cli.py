@@ -262,6 +262,31 @@ def mail_send() -> None:
 
 
 @main.command()
+@click.option("--file", "path", default="docs/plugins.md", show_default=True,
+              type=click.Path(exists=True, dir_okay=False), help="La page des auteurs de plugins")
+@click.option("--check", is_flag=True, help="Ne rien écrire : échouer si la page n'est pas à jour")
+def docs(path: str, check: bool) -> None:
+    """Regenerate the hooks and the facade of docs/plugins.md from the code's docstrings."""
+    from pathlib import Path
+
+    from teleservices.core.plugin_docs import UndocumentedError, regenerate
+
+    page = Path(path)
+    current = page.read_text(encoding="utf-8")
+    try:
+        fresh = regenerate(current)
+    except (UndocumentedError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if fresh == current:
+        click.echo(f"{path} est à jour.")
+    elif check:
+        raise click.ClickException(f"{path} n'est pas à jour : lancez « teleservices docs ».")
+    else:
+        page.write_text(fresh, encoding="utf-8")
+        click.echo(f"{path} régénéré (hooks et façade).")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
+
+from teleservices.core.testing import login_as
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -26,3 +28,16 @@ def browser_type_launch_args() -> dict[str, Any]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} manque : lancez « make test » (il installe le paquet chromium de Debian)")
     return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture
+def persona_page(new_context: Callable[..., Any]) -> Callable[..., Any]:
+    """``persona_page("demo.parent", **context_options)``: a new page in a browser context of
+    its own (its own cookies: several personas side by side), logged in as this persona through
+    the login form; ``context_options`` go to ``browser.new_context`` (``viewport={"width": 360,
+    "height": 740}``...). The context is closed after the test."""
+
+    def make(identifiant: str, password: str | None = None, **context_options: Any) -> Any:
+        return login_as(new_context(**context_options).new_page(), identifiant, password)
+
+    return make

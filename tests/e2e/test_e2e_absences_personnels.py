@@ -56,10 +56,8 @@ def choose(page: Page, saisie: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_the_cpe_enters_absences_of_a_class(open_context: Any, login_page: Any, live_portal: str, saisie: Any,
-                                            width: int) -> None:
-    page = open_context(viewport={"width": width, "height": 900}).new_page()
-    login_page(page, "demo.cpe")
+def test_the_cpe_enters_absences_of_a_class(persona_page: Any, live_portal: str, saisie: Any, width: int) -> None:
+    page = persona_page("demo.cpe", viewport={"width": width, "height": 900})
     page.get_by_role("main").get_by_role("link", name="Les absences").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Saisie des absences")
     expect(page.locator('link[href="/static/absences/personnels.css"]')).to_have_count(1)
@@ -127,11 +125,10 @@ def total_for(page: Page, jour: dt.date) -> int:
     return int(re.search(r"(\d+)\s+demi-journée", status.inner_text()).group(1))
 
 
-def test_what_the_cpe_records_and_classifies_the_parent_sees_counted(
-        open_context: Any, login_page: Any, lea: Any, saisie: Any) -> None:
+def test_what_the_cpe_records_and_classifies_the_parent_sees_counted(persona_page: Any, lea: Any, saisie: Any) -> None:
     from teleservices.plugins.absences.tables import MATIN, AbsencesAbsence
 
-    parent = login_page(open_context().new_page(), "demo.parent")
+    parent = persona_page("demo.parent")
     parent.goto(f"/eleves/{lea.id}/absences/")
     before = total_for(parent, saisie["jour"])
     # The demo's software may already have counted that morning: then it counts once still.
@@ -140,7 +137,7 @@ def test_what_the_cpe_records_and_classifies_the_parent_sees_counted(
         & (AbsencesAbsence.demi_journee == MATIN) & (AbsencesAbsence.etat == "constatee")
         & (AbsencesAbsence.classee == True) & (AbsencesAbsence.motif_legitime == True)))  # noqa: E712
 
-    cpe = login_page(open_context().new_page(), "demo.cpe")
+    cpe = persona_page("demo.cpe")
     cpe.goto("/administration/absences/")
     choose(cpe, saisie)
     matin, apres_midi = "DUPONT Léa – matin", "DUPONT Léa – après-midi"

@@ -47,15 +47,12 @@ def _set_open(page: Page, opened: bool) -> None:
     expect(page.get_by_role("status")).to_contain_text("Les modifications sont enregistrées")
 
 
-def test_closing_a_service_hides_it_from_a_parent_at_once(
-    page: Page, open_context: Any, login_page: Any, lea: Any, college_restored: None,
-) -> None:
-    parent = open_context().new_page()
-    login_page(parent, "demo.parent")
+def test_closing_a_service_hides_it_from_a_parent_at_once(persona_page: Any, college_restored: None) -> None:
+    parent = persona_page("demo.parent")
     services = parent.get_by_role("main").get_by_role("list")
     expect(services).to_contain_text(SERVICE)
 
-    login_page(page, "demo.chef")
+    page = persona_page("demo.chef")
     page.get_by_role("link", name="Administration Téléservices").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Administration Téléservices")
     _set_open(page, False)
@@ -71,9 +68,8 @@ def test_closing_a_service_hides_it_from_a_parent_at_once(
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_the_services_page_on_a_phone_and_a_computer(open_context: Any, login_page: Any, width: int) -> None:
-    page = open_context(viewport={"width": width, "height": 900}).new_page()
-    login_page(page, "demo.chef")
+def test_the_services_page_on_a_phone_and_a_computer(persona_page: Any, width: int) -> None:
+    page = persona_page("demo.chef", viewport={"width": width, "height": 900})
     page.goto("/administration/services")
     expect(page.get_by_role("group", name="Publication des notes")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
