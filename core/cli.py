@@ -49,8 +49,11 @@ def demo() -> None:
 
     settings = Settings.from_env()
     plugins = _portal(settings)
-    created = asyncio.run(load_demo(plugins))
+    created, failed = asyncio.run(load_demo(plugins))
     click.echo("Données de démonstration créées." if created else "Données de démonstration déjà présentes.")
+    for label in failed:
+        click.echo(f"Attention : les données de démonstration du service « {label} » n'ont pas pu être créées "
+                   "(voir le journal).", err=True)
 
 
 @main.group()

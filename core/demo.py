@@ -308,10 +308,11 @@ async def demo_present() -> bool:
     return await Etablissement.exists().where(Etablissement.uai == COLLEGE["uai"])
 
 
-async def load_demo(plugins: Plugins, today: dt.date | None = None) -> bool:
+async def load_demo(plugins: Plugins, today: dt.date | None = None) -> tuple[bool, list[str]]:
     """Create the demo data unless it is there already; then let every plugin add its own.
 
-    Returns True when the core's data was created by this call.
+    Returns whether the core's data was created by this call, and the labels of the plugins
+    whose demo data failed (logged; the others' data is loaded all the same).
     """
     created = False
     if await demo_present():
@@ -320,8 +321,8 @@ async def load_demo(plugins: Plugins, today: dt.date | None = None) -> bool:
         context = await DemoBuilder(plugins, today or dt.date.today()).build()
         created = True
     await staff_personas(context)
-    await plugins.call_async("demo_data", context=context)
-    return created
+    failures = await plugins.call_async("demo_data", context=context)
+    return created, [failure.label for failure in failures]
 
 
 async def existing_context() -> DemoContext:

@@ -243,6 +243,7 @@ def cli_with_casse(portal_settings: Any, monkeypatch: pytest.MonkeyPatch) -> Ite
 def test_demo_data_a_plugin_fails_to_load_is_reported_the_others_load(cli_with_casse, errors):
     result = invoke_cli(["demo"])
     assert result.exit_code == 0, result.output
+    assert "les données de démonstration du service « Casse » n'ont pas pu être créées" in result.output
     assert cli_with_casse == [["college", "lycee"]], "the next plugin's demo data loads"
     [record] = blaming_casse(errors(), "demo_data")
     assert record.getMessage() == "Le plugin « casse » a échoué dans demo_data : Panne: demo_data en panne ; sa contribution est omise"
