@@ -9,7 +9,7 @@ PORT ?= 8000
 TELESERVICES_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve migrate test test-sqlite test-postgres chromium example-plugin screenshots benchmark clean
+.PHONY: install demo serve migrate test test-sqlite test-postgres chromium example-plugin contrib screenshots benchmark clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -26,7 +26,7 @@ migrate: install
 	$(BIN)/teleservices migrate
 
 demo: export TELESERVICES_DEV_MAILBOX = 1
-demo: migrate
+demo: contrib migrate
 	$(BIN)/teleservices demo
 	$(BIN)/teleservices serve --host $(HOST) --port $(PORT)
 
@@ -46,7 +46,13 @@ $(VENV)/.example-plugin: $(VENV)/.installed tests/plugin_example/pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e tests/plugin_example
 	touch $@
 
-test: install chromium example-plugin
+# The distributions of contrib/ (the cahier de textes), installed with pip like a third party's.
+contrib: $(VENV)/.contrib
+$(VENV)/.contrib: $(VENV)/.installed contrib/teleservices-cahier-de-textes/pyproject.toml
+	$(BIN)/pip install --quiet --disable-pip-version-check -e contrib/teleservices-cahier-de-textes
+	touch $@
+
+test: install chromium example-plugin contrib
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
