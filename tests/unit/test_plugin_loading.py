@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 import types
@@ -21,6 +20,7 @@ from teleservices.core.api import FAMILIES, MenuItem, ServiceSpec, UserType, Vie
 from teleservices.core.plugins import PluginError, PluginFailure, load_plugins
 from teleservices.core.rendering import menu_for
 from teleservices.core.settings import Settings
+from teleservices.core.testing import run
 
 IN_TREE = ["notes", "absences", "lpc", "fiche", "inscription"]
 
@@ -230,7 +230,7 @@ def test_offered_by_that_raises_comes_out_blaming_its_plugin(settings):
     """The core calls offered_by through a wrapper naming the plugin and the service."""
     loaded = load_plugins(settings, extra={"casse": plugin_casse})
     with pytest.raises(PluginFailure) as failure:
-        asyncio.run(loaded.services["casse_ailleurs"].offered_by(SimpleNamespace(id=1)))
+        run(loaded.services["casse_ailleurs"].offered_by(SimpleNamespace(id=1)))
     assert (failure.value.plugin, failure.value.hook, failure.value.service) == ("casse", "offered_by", "casse_ailleurs")
     assert failure.value.label == "Casse ailleurs"
     assert str(failure.value.__cause__) == "offered_by en panne"
@@ -254,9 +254,9 @@ def test_an_aborting_hook_raises_a_failure_naming_the_plugin_others_go_on(settin
     )}
     loaded = load_plugins(replace(settings, plugins=()), extra=extra)  # no installed plugin: no database
     with caplog.at_level(logging.ERROR, logger="teleservices.core.plugins"):
-        failures = asyncio.run(loaded.call_async("demo_data", context=None))
+        failures = run(loaded.call_async("demo_data", context=None))
         with pytest.raises(PluginFailure) as aborted:
-            asyncio.run(loaded.call_async("accounts_merged", kept=1, merged=2))
+            run(loaded.call_async("accounts_merged", kept=1, merged=2))
     assert [(f.plugin, f.hook) for f in failures] == [("casse", "demo_data")]
     assert calls == ["demo_data"], "the next plugin's demo data still loads; a merge stops at the failure"
     assert (aborted.value.plugin, aborted.value.label) == ("casse", "Casse")
