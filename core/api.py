@@ -232,6 +232,13 @@ class DemoContext:
     eleves: dict[str, int] = field(default_factory=dict)  # persona -> eleve id
     today: dt.date = field(default_factory=dt.date.today)
 
+    async def open_service(self, etablissement: str, key: str) -> None:
+        """Open service ``key`` at a demo establishment ("college" or "lycee"), as its head
+        would in « Administration Téléservices » (a plugin installed after the core's demo)."""
+        from teleservices.core.demo import open_service
+
+        await open_service(self.etablissements[etablissement], key)
+
 
 def render(request: Any, template: str, context: dict[str, Any] | None = None, **kwargs: Any) -> Any:
     """Render a page: the full page, or its ``page`` block for an htmx fragment request.

@@ -304,6 +304,15 @@ async def staff_personas(context: DemoContext) -> None:
         await Compte.insert(*accounts)
 
 
+async def open_service(etablissement_id: int, key: str) -> None:
+    """Open a service at an establishment (its row created, or set open)."""
+    opened = await ServiceActivation.update({ServiceActivation.ouvert: True}).where(
+        (ServiceActivation.etablissement == etablissement_id) & (ServiceActivation.service == key)
+    ).returning(ServiceActivation.id)
+    if not opened:
+        await ServiceActivation.insert(ServiceActivation(etablissement=etablissement_id, service=key, ouvert=True))
+
+
 async def demo_present() -> bool:
     return await Etablissement.exists().where(Etablissement.uai == COLLEGE["uai"])
 

@@ -9,15 +9,17 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
-# The collège's parent sees the online enrolment only when a lycée offers it (an affectation).
+# The collège's parent sees the online enrolment only when a lycée offers it (an affectation);
+# the collège opens the cahier de textes of contrib/ (installed by make test), the lycée does not.
 COLLEGE_SERVICES = [
     "Les notes",
     "Les absences",
     "Le livret personnel de compétences",
     "La fiche de renseignements",
+    "Le cahier de textes",
 ]
 LYCEE_SERVICES = ["Les notes", "Les absences", "La fiche de renseignements"]
-PUPIL_SERVICES = ["Les notes", "Les absences", "Le livret personnel de compétences"]
+PUPIL_SERVICES = ["Les notes", "Les absences", "Le livret personnel de compétences", "Le cahier de textes"]
 PASSWORD = "Bienvenue-2026"
 
 

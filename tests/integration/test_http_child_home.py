@@ -209,7 +209,7 @@ def test_staff_home_is_the_administration_with_the_service_states(client_as, tex
     assert "COLLEGE JEAN MOULIN" in page
     states = dict(re.findall(r'<th scope="row">(.*?)</th>\s*<td>[^<]*</td>\s*<td>(ouvert|fermé)</td>', page))
     assert states == {NOTES: "ouvert", ABSENCES: "ouvert", LPC: "ouvert", FICHE: "ouvert", INSCRIPTION: "fermé",
-                      ENT: "fermé", "Le cahier de textes": "fermé"}  # contrib/teleservices-cahier-de-textes
+                      ENT: "fermé", "Le cahier de textes": "ouvert"}  # contrib/teleservices-cahier-de-textes
 
 
 def test_staff_menu_has_no_account_link(client_as):

@@ -164,6 +164,7 @@ async def load(context: DemoContext) -> None:
     college = context.etablissements.get("college")
     if college is None or await CahierSeance.exists().where(CahierSeance.etablissement_id == college):
         return  # no collège, or already loaded: a second run changes nothing
+    await context.open_service("college", "cahier")  # the collège offers it in the demo
     classes = {row["code_structure"]: row["id"] for row in await structures(college)}
     matieres = {row["code_gestion"]: row["id"] for row in await subjects(college)}
     qui = {(s["division_id"], s["matiere_id"]): s["enseignant_id"] for s in await teaching_services(college)}
