@@ -23,6 +23,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from teleservices.core.api import Child
 from teleservices.core.apiv1 import is_api_path, pages as api_pages
+from teleservices.core.apparence import ROUTES as APPARENCE_ROUTES
 from teleservices.core.apiv1.routes import STATUS_DETAILS as API_STATUS_DETAILS, api_error, api_router, openapi_config
 from teleservices.core.db import bind, engine_from_url
 from teleservices.core.administration import ROUTES as ADMINISTRATION_ROUTES
@@ -32,7 +33,7 @@ from teleservices.core.identity.mail import sender_loop
 from teleservices.core.identity.routes import identity_routes
 from teleservices.core.middleware import SessionMiddleware
 from teleservices.core.plugins import PluginFailure, Plugins, all_tables, load_plugins, summary
-from teleservices.core.rendering import THEMES, is_fragment_request, make_environment, navigate, render
+from teleservices.core.rendering import is_fragment_request, make_environment, navigate, render, theme_folders
 from teleservices.core.settings import Settings
 from teleservices.core.siecle.web import ROUTES as SIECLE_ROUTES
 from teleservices.core.views import CORE_ROUTES
@@ -99,10 +100,11 @@ def staff_routers(plugins: Plugins) -> list[Router]:
 
 
 def static_routers(settings: Settings, plugins: Plugins) -> list[Router]:
-    folders = {**plugins.static_dirs, "theme": THEMES / settings.theme / "static"}
+    # /static/theme/… is the theme's file, or the default theme's when the theme has none.
+    folders = {**{name: [path] for name, path in plugins.static_dirs.items()}, "theme": theme_folders(settings.theme, "static")}
     routers = [
-        create_static_files_router(path=f"/static/{name}", directories=[path], name=f"static-{name}", resolve_symlinks=False)
-        for name, path in folders.items()
+        create_static_files_router(path=f"/static/{name}", directories=paths, name=f"static-{name}", resolve_symlinks=False)
+        for name, paths in folders.items()
     ]
     routers.append(
         create_static_files_router(
@@ -230,6 +232,7 @@ class TeleservicesInit(InitPluginProtocol):
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         app_config.route_handlers.extend(CORE_ROUTES)
+        app_config.route_handlers.extend(APPARENCE_ROUTES)
         app_config.route_handlers.extend(identity_routes(self.settings))
         app_config.route_handlers.extend(service_routers(self.plugins))
         app_config.route_handlers.extend(ADMINISTRATION_ROUTES)

@@ -20,6 +20,10 @@ from teleservices.core.plugins import Plugins
 
 CORE_TEMPLATES = Path(__file__).parent / "templates"
 THEMES = Path(__file__).resolve().parents[1] / "themes"
+# Every theme derives from the default one: what it does not provide (a template, a static file)
+# is the default theme's. (``theme_folders`` gives the order, the theme first.)
+DEFAULT_THEME = "default"
+CONTRAST_COOKIE = "contraste"  # « eleve »: the high-contrast look, chosen per browser (footer form)
 FRAGMENT_BLOCK = "page"  # the part of every page that htmx swaps (see layout.html)
 
 
@@ -28,17 +32,27 @@ def date_fr(value: Any) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+def theme_folders(theme: str, kind: str) -> list[Path]:
+    """A theme's ``templates`` or ``static`` folders, the theme's own before the default theme's."""
+    names = [theme] if theme == DEFAULT_THEME else [theme, DEFAULT_THEME]
+    return [THEMES / name / kind for name in names if (THEMES / name / kind).is_dir()]
+
+
 def make_environment(theme: str, plugins: Plugins) -> Environment:
     theme_dir = THEMES / theme / "templates"
     if not theme_dir.is_dir():
         raise RuntimeError(f"Thème introuvable : {theme!r} (attendu {theme_dir})")
+    theme_loader = FileSystemLoader(theme_folders(theme, "templates"))
     plugin_loaders = {name: FileSystemLoader(dirs) for name, dirs in plugins.template_dirs.items() if dirs}
     core_loader = FileSystemLoader(CORE_TEMPLATES)
-    # "core/layout.html" or "notes/..." always name the original, so that an override can
-    # {% extends %} the template it replaces.
-    originals = PrefixLoader({**plugin_loaders, "core": core_loader, "theme": FileSystemLoader(theme_dir)})
+    # "core/layout.html", "default/layout.html" or "notes/..." always name the original, so that
+    # an override can {% extends %} the template it replaces.
+    originals = PrefixLoader({
+        **plugin_loaders, "core": core_loader, "theme": theme_loader,
+        DEFAULT_THEME: FileSystemLoader(THEMES / DEFAULT_THEME / "templates"),
+    })
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(theme_dir), *plugin_loaders.values(), core_loader, originals]),
+        loader=ChoiceLoader([theme_loader, *plugin_loaders.values(), core_loader, originals]),
         # Plain-text mail templates (.txt) are not HTML: no escaping there.
         autoescape=select_autoescape(disabled_extensions=("txt",), default=True, default_for_string=True),
         trim_blocks=True,
@@ -101,6 +115,17 @@ def menu_for(plugins: Plugins, viewer: Viewer | None) -> list[MenuItem]:
     return sorted(items, key=lambda item: item.order)
 
 
+def page_address(request: Request) -> str:
+    """This page's path and query as the browser asked for them (the router drops a final « / »),
+    for a form that comes back here (the footer's « Contraste élevé »); « / » after a POST."""
+    if request.method != "GET":
+        return "/"
+    raw = request.scope.get("raw_path")
+    path = raw.decode("latin-1").split("?", 1)[0] if raw else request.url.path
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    return path + (f"?{query}" if query else "")
+
+
 def render(
     request: Request,
     template: str,
@@ -118,6 +143,8 @@ def render(
         "csrf_token": request.scope.get("state", {}).get("csrf_token", ""),
         "menu": menu_for(state.plugins, viewer),
         "static": lambda path: f"/static/{path}",
+        "contraste_eleve": request.cookies.get(CONTRAST_COOKIE) == "eleve",
+        "contraste_retour": page_address(request),
         **(context or {}),
     }
     env: Environment = state.jinja
