@@ -78,12 +78,25 @@ def render_block(env: Environment, name: str, block: str, context: dict[str, Any
     """
     template = env.get_template(name)
     ctx = template.new_context(context)
+    _run_top_level(template, ctx)
     parent = _parent_name(env, name)
     while parent:
         for block_name, func in env.get_template(parent).blocks.items():
-            ctx.blocks.setdefault(block_name, []).append(func)
+            funcs = ctx.blocks.setdefault(block_name, [])
+            if func not in funcs:
+                funcs.append(func)
         parent = _parent_name(env, parent)
     return "".join(ctx.blocks[block][0](ctx))
+
+
+def _run_top_level(template: Any, ctx: Any) -> None:
+    """Run a page's top-level statements up to its first output: its ``{% from … import … %}``
+    (the macros its blocks call). Rendering a block alone would otherwise miss them."""
+    statements = template.root_render_func(ctx)
+    try:
+        next(statements, None)
+    finally:
+        statements.close()
 
 
 def is_fragment_request(request: Request) -> bool:

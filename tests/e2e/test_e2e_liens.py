@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from e2e_portail import services_listed
+from e2e_portail import COLLEGE_SERVICES, services_listed
 from liens_support import ENT, liens_cleaned  # noqa: F401 (fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,7 +89,7 @@ def test_the_academy_administrator_adds_a_link_the_parent_opens_in_a_new_tab(
     items = parent.get_by_role("main").get_by_role("listitem")
     expect(items.last).to_contain_text(ENT)
     expect(items.nth(items.count() - 2)).to_contain_text("Orientation après la 3e")
-    expect(services_listed(parent).last).to_contain_text("La fiche de renseignements")
+    expect(services_listed(parent).last).to_contain_text(COLLEGE_SERVICES[-1])
     no_horizontal_scroll(parent)
     parent.screenshot(path=SCREENSHOTS / f"liens-accueil-{width}.png", full_page=True)
 

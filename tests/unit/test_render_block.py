@@ -17,6 +17,11 @@ TEMPLATES = {
     "habille.html": "{% extends 'base.html' %}{% block titre %}Titre du thème{% endblock %}",
     "page.html": "{% extends 'habille.html' %}{% block content %}Bonjour {{ nom }}{% endblock %}",
     "seule.html": "{% extends 'base.html' %}{% block page %}Page entière de {{ nom }}{% endblock %}",
+    "_macros.html": "{% macro feuille() %}<link rel=stylesheet href=/static/x.css>{% endmacro %}",
+    "importe.html": (
+        "{% extends 'habille.html' %}{% from '_macros.html' import feuille %}"
+        "{% block content %}{{ feuille() }}Bonjour {{ nom }}{% endblock %}"
+    ),
 }
 
 
@@ -53,3 +58,10 @@ def test_real_page_fragment_through_theme_and_core_layout(tmp_path):
     assert "Les notes" in html
     assert "<html" not in html
     assert "portal.css" not in html  # the theme's <head> is outside the fragment
+
+
+def test_a_block_calls_the_macros_its_page_imports(env):
+    """A page's ``{% from … import … %}`` runs before its block alone is rendered (an htmx
+    fragment of the notes' staff page once failed on its stylesheet macro)."""
+    html = render_block(env, "importe.html", "page", {"nom": "Léa"})
+    assert html == "<header>Titre du thème</header><main><link rel=stylesheet href=/static/x.css>Bonjour Léa</main>"
