@@ -29,6 +29,7 @@ from teleservices.core.db import bind, engine_from_url
 from teleservices.core.administration import ROUTES as ADMINISTRATION_ROUTES
 from teleservices.core.guards import ChooseEstablishment, FirstConnectionRequired, service_guard, staff_guard
 from teleservices.core.private_links import feed_routers
+from teleservices.core import pwa
 from teleservices.core.identity.mail import sender_loop
 from teleservices.core.identity.routes import identity_routes
 from teleservices.core.middleware import SessionMiddleware
@@ -254,6 +255,7 @@ class TeleservicesInit(InitPluginProtocol):
             plugins=self.plugins,
             jinja=make_environment(self.settings.theme, self.plugins),
         )
+        pwa.register(app_config)  # /manifest.webmanifest, /sw.js, /hors-ligne; the session's cache marker
         return app_config
 
 

@@ -89,6 +89,9 @@ async def logout(request: Request) -> Response:
         await sessions.close_session(token)
     response = navigate(request, "/connexion?deconnecte=1")
     response.delete_cookie(sessions.SESSION_COOKIE, path="/")
+    # A shared family device keeps nothing of this account: the browser empties its caches and
+    # storage, the service worker's kept pages included (and the next page tells the worker too).
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
 
 
