@@ -144,7 +144,8 @@
         var item = document.createElement("li");
         var link = document.createElement("a");
         link.href = kept.href;
-        link.textContent = kept.titre + (kept.eleve ? " — " + kept.eleve : "");
+        var named = kept.eleve && kept.titre.indexOf(kept.eleve) < 0; // the child's home names the child already
+        link.textContent = kept.titre + (named ? " — " + kept.eleve : "");
         item.appendChild(link);
         item.appendChild(document.createTextNode(" (données du " + two(date.getDate()) + "/" + two(date.getMonth() + 1) +
           " à " + two(date.getHours()) + ":" + two(date.getMinutes()) + ")"));
