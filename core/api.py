@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import pluggy
 from litestar.di import NamedDependency
@@ -114,6 +114,10 @@ class ServiceSpec:
     # core re-checks at each fetch that the account may still see them (``child: CurrentChild``).
     # GET only. A page of the service manages the link with ``private_link_*``.
     feed_routes: Sequence[Any] = ()
+    # The notifications the service sends families, with their French label for « gérer son
+    # compte », each type named « <key>.<event> »: (("notes.publiees", "Nouvelles notes publiées"),
+    # ...). The service emits them with ``notify``; each family chooses per type how to be mailed.
+    notifications: Sequence[tuple[str, str]] = ()
 
     def visible_to(self, user_type: UserType) -> bool:
         return user_type in self.audiences
@@ -125,6 +129,9 @@ class MenuItem:
     href: str
     order: int = 100
     post: bool = False  # rendered as a small form (logout must not be a GET)
+    # A count shown beside the label (the unread notifications), None for none; from the viewer,
+    # never from a query (``menu_items`` runs on every page).
+    badge: int | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +151,8 @@ class Viewer:
     etablissement_uai: str = ""
     # For a teacher's account: their STS-web teacher row (their classes are its teaching services).
     enseignant_id: int | None = None
+    # For a family account: its unread notifications (read with the session, no query of its own).
+    notifications_non_lues: int = 0
 
 
 @dataclass(frozen=True)
@@ -201,6 +210,21 @@ class HomeLink:
     url: str
     icon: str = ""
     order: int = 100
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notification as ``notify`` stored it for one family account (hook ``notified``): the
+    account, the pupil, its type (« notes.publiees »), title, link (a path of the portal) and the
+    e-mail channel the account chose (« aucun », « immediat », « resume_quotidien »)."""
+
+    id: int
+    compte_id: int
+    eleve_id: int
+    type: str
+    titre: str
+    lien: str
+    canal: str
 
 
 @dataclass(frozen=True)
@@ -398,6 +422,31 @@ async def account_contact(compte_id: int) -> dict[str, str] | None:
     from teleservices.core import records
 
     return await records.account_contact(compte_id)
+
+
+async def notify(
+    request: Any, eleve_id: int | Iterable[int], type: str, titre: str, lien: str = "", *,
+    offered_by: int | None = None, accounts: Iterable[int] | None = None, mailed: Iterable[int] = (),
+) -> list[Notice]:
+    """Tell the families of a pupil (or of several: one call for a whole class) that something
+    happened, inside the transaction of the change that caused it.
+
+    ``type`` is one of the service's ``ServiceSpec.notifications``; ``titre`` what the family
+    reads (no grade, no private detail: it may go by e-mail); ``lien`` the page concerned, a path
+    where « {eleve} » stands for each pupil's id (by default the service's page of the pupil).
+    Every account that may see the pupil and the service gets it — the home screen's rule: the
+    pupil's parents and the pupil, as the service's audiences allow, the service opened by the
+    establishment (``offered_by``: the one that offers it, for a service offered by another
+    establishment), not a pupil whose access to the national follow-up services was removed, not
+    a pupil who left — or only those of ``accounts``. An account that chose « immediat » gets its
+    mail in the outbox now; the others wait for the daily digest, or are never mailed; the
+    accounts of ``mailed`` were already told by the service's own mail and are not mailed again.
+    Two queries, and one more for the immediate mails. Returns what was stored."""
+    from teleservices.core import notifications
+
+    return await notifications.emit(
+        request, eleve_id, type, titre, lien, offered_by=offered_by, accounts=accounts, mailed=mailed,
+    )
 
 
 def portal_url(request: Any, path: str) -> str:
@@ -599,6 +648,7 @@ __all__ = [
     "Etablissement",
     "HomeLink",
     "MenuItem",
+    "Notice",
     "ROLE_LABELS",
     "ServiceOption",
     "ServiceSpec",
@@ -615,6 +665,7 @@ __all__ = [
     "hookimpl",
     "htmx_target",
     "new_private_link",
+    "notify",
     "private_link_created",
     "revoke_private_link",
     "labels",

@@ -264,6 +264,23 @@ def mail_send() -> None:
     click.echo(f"{sent} courriel(s) envoyé(s).")
 
 
+@main.group("notifications")
+def notifications_group() -> None:
+    """The families' notifications."""
+
+
+@notifications_group.command("digest")
+def notifications_digest() -> None:
+    """Mail each family account the digest of its notifications not mailed yet, one mail each
+    (for a daily timer; the mails go through the outbox). Run twice, it mails nothing twice."""
+    from teleservices.core.notifications import digest
+
+    settings = Settings.from_env()
+    plugins = _portal(settings)
+    mails, count = asyncio.run(digest(settings, plugins))
+    click.echo(f"{mails} courriel(s) de résumé mis en file d'envoi, pour {count} notification(s).")
+
+
 @main.command()
 @click.option("--file", "path", default="docs/plugins.md", show_default=True,
               type=click.Path(exists=True, dir_okay=False), help="La page des auteurs de plugins")

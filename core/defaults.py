@@ -8,6 +8,8 @@ def menu_items(viewer: Viewer) -> list[MenuItem]:
     items = [MenuItem("aide", "/aide", order=10), MenuItem("se déconnecter", "/deconnexion", order=20, post=True)]
     if viewer.type != UserType.PERSONNEL:
         items.append(MenuItem("gérer son compte", "/compte", order=30))
+        # The notification centre, with its unread count (read with the session: no query here).
+        items.append(MenuItem("notifications", "/notifications", order=5, badge=viewer.notifications_non_lues))
     return items
 
 

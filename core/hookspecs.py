@@ -21,6 +21,8 @@ One plugin's failure never takes the portal down; each failure is logged as an E
   (« Le plugin « x » a échoué dans services : … ; il est désactivé »).
 - ``menu_items`` and ``demo_data`` that raise: that plugin's links or demo data are left out,
   the other plugins' are not.
+- ``notified`` that raises: logged, that plugin's delivery is left out; the notifications are
+  stored and mailed all the same, and the change that caused them is kept.
 - ``accounts_merged`` that raises aborts the merge (all or nothing); the parent is told in
   French that nothing changed.
 - ``ServiceSpec.offered_by`` that raises: the home screen leaves that service out and shows the
@@ -38,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from teleservices.core.api import Child, DemoContext, HomeLink, MenuItem, ServiceSpec, Viewer
+    from teleservices.core.api import Child, DemoContext, HomeLink, MenuItem, Notice, ServiceSpec, Viewer
 
 hookspec = pluggy.HookspecMarker("teleservices")
 
@@ -138,4 +140,18 @@ def accounts_merged(kept: int, merged: int) -> Any:
     whole merge, which then leaves both accounts as they were: the failure is logged with the
     plugin's name and the parent reads in French that the merge was not done. May be a
     coroutine function.
+    """
+
+
+@hookspec
+def notified(notices: list[Notice]) -> Any:
+    """Notifications were just stored for family accounts (a service called ``notify``): deliver
+    them through another channel than the portal and e-mail — a web push, an SMS gateway.
+
+    Called inside the transaction of the change that caused them, once per ``notify`` call, with
+    one :class:`Notice` per account and pupil (its ``canal`` is the account's e-mail choice for
+    that type). Queue the delivery (a row of the plugin's own table, sent later): never call
+    another server here, and never fail the transaction — an implementation that raises is
+    logged with its plugin's name and left out, the notifications are kept. May be a coroutine
+    function.
     """

@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "teleservices"
 SERVICE_KEY = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+# A notification type: « <service key>.<event> » (notes.publiees), 60 characters at most.
+NOTIFICATION_TYPE = re.compile(r"^[a-z][a-z0-9_]{1,39}\.[a-z][a-z0-9_.]{0,40}$")
 
 # The hooks called once at start-up: a plugin raising in one of them is disabled.
 STARTUP_HOOKS = ("services", "template_dirs", "static_dirs", "piccolo_apps")
@@ -179,6 +181,9 @@ def load_plugins(settings: Settings, extra: dict[str, object] | None = None) -> 
         _register(pm, plugin, name)
     plugins = Plugins(pm=pm)
     _collect(plugins)
+    from teleservices.core.notifications import remember
+
+    remember(settings, plugins)  # ``notify`` without a request emits in the portal loaded last
     return plugins
 
 
@@ -240,11 +245,30 @@ def _collect_services(plugins: Plugins, declared: list[tuple[str, Any]]) -> None
                     f"Plugin « {name} » : la clé de service « {spec.key} » est déjà déclarée "
                     f"par le plugin « {plugins.service_owner[spec.key]} »"
                 )
+            _check_notifications(name, spec)
             if spec.offered_by is not None:
                 spec = replace(spec, offered_by=_blamed(spec.offered_by, name, spec))
             plugins.services[spec.key] = spec
             plugins.service_owner[spec.key] = name
     plugins.services = dict(sorted(plugins.services.items(), key=lambda kv: (kv[1].order, kv[0])))
+
+
+def _check_notifications(name: str, spec: ServiceSpec) -> None:
+    """The notification types a service declares: « <its key>.<event> », each once, labelled."""
+    seen: set[str] = set()
+    for declared in spec.notifications:
+        kind, label = declared if isinstance(declared, tuple) and len(declared) == 2 else (repr(declared), "")
+        if not (isinstance(kind, str) and len(kind) <= 60 and NOTIFICATION_TYPE.match(kind)
+                and kind.startswith(f"{spec.key}.")):
+            raise PluginError(
+                f"Plugin « {name} » : le type de notification {kind!r} doit s'écrire « {spec.key}.<événement> » "
+                "(minuscules, chiffres, _ et ., 60 caractères au plus)"
+            )
+        if not isinstance(label, str) or not label.strip():
+            raise PluginError(f"Plugin « {name} » : le type de notification « {kind} » n'a pas de libellé")
+        if kind in seen:
+            raise PluginError(f"Plugin « {name} » : le type de notification « {kind} » est déclaré deux fois")
+        seen.add(kind)
 
 
 def _blamed(offered_by: Callable[[Any], Any], plugin: str, spec: ServiceSpec) -> Callable[[Any], Any]:

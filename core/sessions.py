@@ -63,10 +63,17 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 # Hand-written: this runs on every request, and Piccolo's query building costs more than the query.
 # The establishment is the staff account's own, or the one an academy administrator chose for
-# this session, and then only while it belongs to their academy.
+# this session, and then only while it belongs to their academy. A family account's unread
+# notifications ride along (the header's badge, on every page), about the children it may still
+# see (linked, not left), as the « Notifications » page lists them.
 VIEWER_SQL = """
 SELECT s.id, s.cree_le, s.vu_le, c.id AS compte_id, c.identifiant, c.type, c.etat, c.role, c.academie, c.enseignant,
-       et.id AS etablissement, et.nom AS etablissement_nom, et.uai AS etablissement_uai
+       et.id AS etablissement, et.nom AS etablissement_nom, et.uai AS etablissement_uai,
+       CASE WHEN c.type = 'personnel' THEN 0 ELSE (
+         SELECT COUNT(*) FROM notification n JOIN eleve e ON e.id = n.eleve
+         WHERE n.compte = c.id AND n.lue_le IS NULL AND (e.date_sortie IS NULL OR e.date_sortie > {})
+           AND EXISTS (SELECT 1 FROM compte_eleve ce WHERE ce.compte = c.id AND ce.eleve = n.eleve)
+       ) END AS notifications_non_lues
 FROM session s JOIN compte c ON c.id = s.compte
 LEFT JOIN etablissement et ON et.id = COALESCE(c.etablissement, s.etablissement)
   AND (c.etablissement IS NOT NULL OR (c.academie <> '' AND et.academie = c.academie))
@@ -75,9 +82,10 @@ WHERE s.token_hash = {}
 
 
 async def load_viewer(token: str, settings: Settings) -> Viewer | None:
-    """The account behind a session cookie, or None if the session is unknown, expired or the
-    account disabled. One query, plus one write at most once a minute."""
-    rows = await Session.raw(VIEWER_SQL, token_hash(token))
+    """The account behind a session cookie (with its unread notifications), or None if the
+    session is unknown, expired or the account disabled. One query, plus one write at most once
+    a minute."""
+    rows = await Session.raw(VIEWER_SQL, clock.now().date(), token_hash(token))
     if not rows:
         return None
     row = rows[0]
@@ -104,4 +112,5 @@ async def load_viewer(token: str, settings: Settings) -> Viewer | None:
         etablissement_nom=row["etablissement_nom"] or "",
         etablissement_uai=row["etablissement_uai"] or "",
         enseignant_id=row["enseignant"],
+        notifications_non_lues=int(row["notifications_non_lues"] or 0),
     )

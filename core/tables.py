@@ -326,6 +326,33 @@ class LienPrive(Table):
     utilise_le = Timestamptz(null=True, default=None)
 
 
+class Notification(Table):
+    """A notification for a family account about one of its children (core/notifications.py): a
+    service emits it with ``notify`` inside the transaction of its change; the « Notifications »
+    page shows it, and the outbox mails it as the account chose when it was emitted (``canal``)."""
+
+    compte = ForeignKey(Compte, on_delete=OnDelete.cascade, index=True)
+    eleve = ForeignKey(Eleve, on_delete=OnDelete.cascade)
+    type = Varchar(length=60)  # a type a service declared: "notes.publiees"
+    titre = Varchar(length=200)
+    lien = Varchar(length=300, default="")  # a path of the portal: the page concerned
+    # "aucun" | "immediat" | "resume_quotidien": the account's choice when it was emitted ("aucun"
+    # without a confirmed address); a digest mails the "resume_quotidien" ones not mailed yet.
+    canal = Varchar(length=20, default="resume_quotidien")
+    cree_le = Timestamptz(default=TimestamptzNow())
+    lue_le = Timestamptz(null=True, default=None)
+    envoyee_le = Timestamptz(null=True, default=None)  # mailed (or told by the service's own mail)
+
+
+class NotificationPreference(Table):
+    """An account's choice of e-mail for one type of notification (none: the daily digest). The
+    portal's « Notifications » page always shows them."""
+
+    compte = ForeignKey(Compte, on_delete=OnDelete.cascade, index=True)
+    type = Varchar(length=60)
+    canal = Varchar(length=20)  # "aucun" | "immediat" | "resume_quotidien"
+
+
 CORE_TABLES: list[type[Table]] = [
     Etablissement,
     Periode,
@@ -349,4 +376,6 @@ CORE_TABLES: list[type[Table]] = [
     CleApi,
     ImportSiecle,
     LienPrive,
+    Notification,
+    NotificationPreference,
 ]

@@ -9,7 +9,7 @@ from litestar import Request, Response, get, post
 from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect
 
-from teleservices.core import sessions
+from teleservices.core import notifications, sessions
 from teleservices.core.identity import throttle
 from teleservices.core.api import Child, HomeLink, ServiceSpec, StaffRole, UserType, Viewer
 from teleservices.core.family import children_of, offered_services, opened_services, visible_services
@@ -197,11 +197,20 @@ async def child_home(request: Request) -> Response:
 
 @get("/compte", guards=[login_required], name="compte")
 async def account(request: Request) -> Response:
+    return render(request, "compte.html", await account_context(request))
+
+
+async def account_context(request: Request, **extra: object) -> dict[str, object]:
+    """What « gérer son compte » shows: the account, its children, its notifications' preferences
+    (``extra`` replaces a part: a refused form of preferences, as typed)."""
     viewer = viewer_of(request)
     compte = await Compte.select(Compte.identifiant, Compte.mel, Compte.type).where(
         Compte.id == viewer.compte_id
     ).first()
-    return render(request, "compte.html", {"compte": compte, "children": await children_of(viewer)})
+    context: dict[str, object] = {"compte": compte, "children": await children_of(viewer)}
+    if "notifications" not in extra:
+        context["notifications"] = await notifications.preferences(viewer, request.app.state.plugins.services)
+    return {**context, **extra}
 
 
 @get("/aide", name="aide")
@@ -209,4 +218,4 @@ async def help_page(request: Request) -> Response:
     return render(request, "aide.html", {"services": list(request.app.state.plugins.services.values())})
 
 
-CORE_ROUTES = [login_form, login, logout, home, child_home, account, help_page]
+CORE_ROUTES = [login_form, login, logout, home, child_home, account, help_page, *notifications.ROUTES]

@@ -11,7 +11,7 @@ import logging
 
 from litestar import Request, Response, get, post
 
-from teleservices.core import private_links, sessions
+from teleservices.core import notifications, private_links, sessions
 from teleservices.core.api import UserType
 from teleservices.core.db import write_transaction
 from teleservices.core.family import children_of
@@ -49,6 +49,7 @@ async def merge_accounts(plugins: Plugins, kept: int, merged: int) -> None:
             await CompteEleve.delete().where((CompteEleve.compte == merged) & CompteEleve.eleve.is_in(already))
         await CompteEleve.update({CompteEleve.compte: kept}).where(CompteEleve.compte == merged)
         await private_links.move_links(kept, merged)
+        await notifications.move(kept, merged, already)
         await plugins.call_async("accounts_merged", kept=kept, merged=merged)
         await sessions.close_all_sessions(merged)
         await Compte.delete().where(Compte.id == merged)

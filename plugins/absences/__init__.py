@@ -35,6 +35,8 @@ SERVICE = ServiceSpec(
         ("absences.reglages", "Publication et contact des absences modifiés"),
         ("absences.api", "Absences reçues d'un logiciel (API)"),
     ),
+    # Told to families when the vie scolaire records a half-day that counts (staff.py).
+    notifications=(("absences.comptees", "Absences comptées"),),
 )
 
 

@@ -27,10 +27,10 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    Periode, audit, establishment_options, htmx_target, now, periods, pupils_of_structure, read_date, render,
+    Periode, audit, establishment_options, htmx_target, notify, now, periods, pupils_of_structure, read_date, render,
     save_establishment_options, staff_establishment, structures, today, write_transaction,
 )
-from teleservices.plugins.absences.rules import DEMI_JOURNEE_LIBELLE, JOURS_LONGS
+from teleservices.plugins.absences.rules import DEMI_JOURNEE_LIBELLE, JOURS_LONGS, est_comptee
 from teleservices.plugins.absences.tables import CONSTATEE, DEMI_JOURNEES, ETATS, SIGNALEE, AbsencesAbsence
 
 PAGE = "/administration/absences/"
@@ -298,6 +298,35 @@ async def ecrire(etablissement_id: int, jour: dt.date, changes: Ecritures, auteu
             AbsencesAbsence.id.is_in(changes.supprimees) & (AbsencesAbsence.reference == ""))
 
 
+def newly_counted(changes: Ecritures, avant: dict[Cle, tuple[int, Saisie]]) -> dict[int, list[str]]:
+    """The half-days of each pupil that count now (guide 3.5) and did not before this save."""
+    counted: dict[int, list[str]] = {}
+    for cle, saisie in changes.nouvelles + changes.modifiees:
+        ancienne = avant.get(cle, (0, NEANT))[1]
+        if est_comptee(saisie.etat, saisie.classee, saisie.legitime) and not est_comptee(
+                ancienne.etat, ancienne.classee, ancienne.legitime):
+            counted.setdefault(cle[0], []).append(cle[1])
+    return counted
+
+
+async def notify_families(request: Request, etablissement_id: int, jour: dt.date, changes: Ecritures,
+                          avant: dict[Cle, tuple[int, Saisie]]) -> None:
+    """Inside the save's transaction: « Absences comptées » for the families of the pupils with a
+    half-day that counts now, once the vie scolaire authorised the publication (else the family
+    would be told of what it cannot see). One notification per pupil and save."""
+    counted = newly_counted(changes, avant)
+    if not counted or not (await establishment_options(etablissement_id, SERVICE, request)).get("publication"):
+        return
+    by_half_days: dict[tuple[str, ...], list[int]] = {}
+    for eleve_id, demis in counted.items():
+        by_half_days.setdefault(tuple(d for d in DEMI_JOURNEES if d in demis), []).append(eleve_id)
+    for demis, eleves in by_half_days.items():
+        quand = " et ".join(DEMI_JOURNEE_LIBELLE[d] for d in demis)
+        titre = (f"Absence comptée le {jour_long(jour)} ({quand})" if len(demis) == 1
+                 else f"Absences comptées le {jour_long(jour)} ({quand})")
+        await notify(request, eleves, "absences.comptees", titre)
+
+
 # --- the page --------------------------------------------------------------------------------------------
 
 
@@ -395,6 +424,7 @@ async def enregistrer(request: Request) -> Response:
             await audit(request, "absences.saisie", (
                 f"Absences saisies en {choix.classe} pour le {choix.jour:%d/%m/%Y} : {c['ajoutees']} ajoutée(s), "
                 f"{c['modifiees']} modifiée(s), {c['supprimees']} supprimée(s)."))
+            await notify_families(request, etablissement_id, choix.jour, changes, releve.portail)
     if not changes.total:
         return go(back(choix.valeurs, "inchange"))
     return go(back(choix.valeurs, "saisie", **changes.comptes))

@@ -20,6 +20,8 @@ SERVICE = ServiceSpec(
         ("fiche.decision", "Fiche de renseignements traitée"),
         ("fiche.export", "Modifications acceptées exportées (CSV)"),
     ),
+    # Told to families when the school decides on a request (staff.py), besides the decision mail.
+    notifications=(("fiche.decision", "Réponse de l'établissement à une demande de modification"),),
 )
 
 

@@ -38,8 +38,8 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    account_contact, audit, guardian_names, htmx_target, now, pupils_by_id, pupils_of_establishment, read_date, render,
-    school_day_start, school_time, send_mail, staff_establishment, structures, update_guardian_record,
+    account_contact, audit, guardian_names, htmx_target, notify, now, pupils_by_id, pupils_of_establishment, read_date,
+    render, school_day_start, school_time, send_mail, staff_establishment, structures, update_guardian_record,
     update_pupil_record, write_transaction,
 )
 from teleservices.plugins.fiche import reference, rules
@@ -541,7 +541,23 @@ async def ecrire_decision(request: Request, demande: Demande, saisie: Saisie) ->
             refuses=[(c.libelle, une_ligne(c.apres) or "(vide)", une_ligne(c.avant) or "(vide)") for c in refuses],
             commentaire=saisie.commentaire,
         )
+    await notify_families(request, demande, len(acceptes), len(refuses), mailed=bool(mel))
     return {"ok": "traitee" if mel else "sans_courriel", "acceptes": len(acceptes), "refuses": len(refuses)}
+
+
+async def notify_families(request: Request, demande: Demande, acceptes: int, refuses: int, mailed: bool) -> None:
+    """The decision in the families' notifications too. The pupil's record concerns every parent
+    who may see the fiche; a guardian's own record concerns that guardian alone (with separate
+    accounts, each sees and changes only their own data), so only the account that asked is
+    told. That account got the decision mail above: its notification counts as mailed, so that
+    its e-mail choice never sends the decision twice; the other parents are mailed as they chose."""
+    if demande.cible != ELEVE and demande.compte_id is None:
+        return
+    accounts = None if demande.cible == ELEVE else [demande.compte_id]
+    titre = (f"Demande de modification de la fiche de renseignements ({demande.fiche}) traitée : "
+             f"{acceptes} modification(s) acceptée(s), {refuses} refusée(s)")
+    await notify(request, demande.eleve_id, "fiche.decision", titre, accounts=accounts,
+                 mailed=[demande.compte_id] if mailed and demande.compte_id else [])
 
 
 # --- the history and the export ------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ SERVICE = ServiceSpec(
         ("inscription.export", "Souhaits des inscriptions exportés (CSV)"),
         ("inscription.reouverture", "Inscription au lycée rouverte pour une famille"),
     ),
+    # Told to the families of the assigned pupils when the campaign opens (staff.py, affectations.py).
+    notifications=(("inscription.campagne", "Ouverture de l'inscription au lycée"),),
 )
 
 

@@ -32,6 +32,7 @@ from teleservices.core.api import (
     audit, establishment, find_pupils, mefs, pupils_by_id, read_date, render, staff_establishment, write_transaction,
 )
 from teleservices.plugins.inscription import rules
+from teleservices.plugins.inscription.staff import campagne_de, notify_opening
 from teleservices.plugins.inscription.tables import InscriptionAffectation, InscriptionDossier
 
 PAGE = "/administration/inscription/affectations"
@@ -388,6 +389,7 @@ async def ajouter(request: Request) -> Response:
                 f"Élève {affecte(eleve)} au lycée : {nom_complet(eleve)} (INE {eleve['ine'] or '—'}, numéro SIECLE "
                 f"{eleve['eleve_id']}, {eleve['etablissement_nom']}), en {libelles[saisie.code_mef]} "
                 f"({saisie.code_mef})."))
+            await notify_assigned(request, lycee_id, [eleve["id"]])
     if existante is not None:
         if existante["lycee_id"] == lycee_id:
             saisie.erreurs["numero"] = f"{nom_complet(eleve)} est déjà {affecte(eleve)} au lycée."
@@ -398,6 +400,13 @@ async def ajouter(request: Request) -> Response:
                                         "doit d'abord retirer son affectation.")
         return await _page(request, saisie, status=422)
     return Redirect(f"{PAGE}?{urlencode({'ok': 'ajout', 'affectation': creee['id']})}", status_code=303)
+
+
+async def notify_assigned(request: Request, lycee_id: int, eleves: list[int]) -> None:
+    """Pupils assigned while the lycée's campaign is open: their parents are told it is open."""
+    campagne = await campagne_de(lycee_id) if eleves else None
+    if campagne:
+        await notify_opening(request, lycee_id, campagne, eleves)
 
 
 def changer_mef_sql(modifiees: Mapping[int, str], lycee_id: int) -> tuple[Any, ...]:
@@ -441,6 +450,7 @@ async def importer(request: Request) -> Response:
             modifiees = f" (dont {_pluriel(len(bilan.modifiees), 'formation modifiée', 'formations modifiées')})"
             await audit(request, "inscription.affectation", (
                 f"Import du fichier « {nom} » : {resume(bilan)}{modifiees if bilan.modifiees else ''}."))
+            await notify_assigned(request, lycee_id, [eleve["id"] for eleve, _ in bilan.nouvelles])
     return await _page(request, bilan=bilan, fichier=nom)
 
 

@@ -10,14 +10,14 @@ comes back with everything as typed and each error next to its field.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
-from teleservices.core.api import audit, read_date, render, staff_establishment, today, write_transaction
+from teleservices.core.api import audit, notify, read_date, render, staff_establishment, today, write_transaction
 from teleservices.plugins.inscription import rules
-from teleservices.plugins.inscription.tables import InscriptionCampagne
+from teleservices.plugins.inscription.tables import InscriptionAffectation, InscriptionCampagne
 
 PAGE = "/administration/inscription/"
 MESSAGE_MAX = 4000
@@ -111,6 +111,7 @@ async def enregistrer(request: Request) -> Response:
         return _page(request, saisie, campagne, status=422)
     if campagne and all(campagne[k] == v for k, v in valeurs.items()):
         return Redirect(f"{PAGE}?ok=inchangee", status_code=303)
+    etait_ouverte = bool(campagne) and rules.Campagne(campagne["ouverture"], campagne["fermeture"]).ouverte(today())
     async with write_transaction():
         if campagne:
             await InscriptionCampagne.update({getattr(InscriptionCampagne, k): v for k, v in valeurs.items()}).where(
@@ -120,7 +121,25 @@ async def enregistrer(request: Request) -> Response:
         await audit(request, "inscription.campagne", (
             f"Campagne de la rentrée {valeurs['rentree']} : du {valeurs['ouverture']:%d/%m/%Y} "
             f"au {valeurs['fermeture']:%d/%m/%Y}, {valeurs['options_min']} à {valeurs['options_max']} option(s)."))
+        if not etait_ouverte:
+            affectes = await InscriptionAffectation.select(InscriptionAffectation.eleve_id).where(
+                InscriptionAffectation.lycee_id == etablissement_id)
+            await notify_opening(request, etablissement_id, valeurs, [row["eleve_id"] for row in affectes])
     return Redirect(f"{PAGE}?ok=campagne", status_code=303)
+
+
+async def notify_opening(request: Request, lycee_id: int, campagne: Mapping[str, Any], eleves: Iterable[int]) -> None:
+    """Inside the transaction that opens the campaign (saved with its first day today or before,
+    when it was not open), or that assigns pupils while it is open: « Ouverture de l'inscription
+    au lycée » for the parents of these pupils. A campaign saved ahead of its first day is not
+    notified when that day comes (no change is made then)."""
+    eleves = sorted(set(eleves))
+    if not eleves or not rules.Campagne(campagne["ouverture"], campagne["fermeture"]).ouverte(today()):
+        return
+    lycee = request.user.etablissement_nom or "lycée"
+    titre = (f"L'inscription au {lycee} pour la rentrée {campagne['rentree']} est ouverte jusqu'au "
+             f"{campagne['fermeture']:%d/%m/%Y}")
+    await notify(request, eleves, "inscription.campagne", titre, offered_by=lycee_id)
 
 
 ROUTES = [page, enregistrer]

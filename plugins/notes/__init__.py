@@ -44,6 +44,8 @@ SERVICE = ServiceSpec(
         ("notes.depublier", "Publication des notes d'un devoir retirée"),
         ("notes.api", "Notes reçues d'un logiciel (API)"),
     ),
+    # Told to families when a devoir's grades become visible to them (staff.py).
+    notifications=(("notes.publiees", "Nouvelles notes publiées"),),
 )
 
 

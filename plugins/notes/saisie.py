@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from teleservices.plugins.notes.tables import NotesNote
@@ -79,6 +79,8 @@ class Written:
     ajoutees: int = 0
     modifiees: int = 0
     supprimees: int = 0
+    # The pupils who got a new or changed grade (their families are notified).
+    eleves: frozenset[int] = field(default=frozenset(), compare=False)
 
     @property
     def total(self) -> int:
@@ -86,7 +88,7 @@ class Written:
 
     def __add__(self, other: "Written") -> "Written":
         return Written(self.ajoutees + other.ajoutees, self.modifiees + other.modifiees,
-                       self.supprimees + other.supprimees)
+                       self.supprimees + other.supprimees, self.eleves | other.eleves)
 
 
 EXISTING_SQL = "SELECT id, devoir, eleve_id, valeur, code FROM notes_note WHERE devoir IN ({})"
@@ -120,7 +122,8 @@ async def write_grades(grades: dict[int, dict[int, Grade | None]], replace: bool
         await NotesNote.delete().where(NotesNote.id.is_in(part))
     for part in _chunks(fresh):
         await NotesNote.insert(*part)
-    return Written(ajoutees=len(fresh) - changed, modifiees=changed, supprimees=len(stale) - changed)
+    return Written(ajoutees=len(fresh) - changed, modifiees=changed, supprimees=len(stale) - changed,
+                   eleves=frozenset(note.eleve_id for note in fresh))
 
 
 def now() -> dt.datetime:

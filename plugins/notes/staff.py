@@ -25,9 +25,10 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    Periode, StaffRole, audit, establishment_options, periods, pupils_of_structure, read_date, render,
-    staff_establishment, structures, subjects, teacher_name, teaching_services, write_transaction,
+    Periode, StaffRole, audit, establishment_options, labels, notify, periods, pupils_of_structure, read_date,
+    render, staff_establishment, structures, subjects, teacher_name, teaching_services, write_transaction,
 )
+from teleservices.core.api import now as maintenant
 from teleservices.plugins.notes import csv_import, rules
 from teleservices.plugins.notes.saisie import Grade, GradeError, Written, now, read_grade, shown, write_grades
 from teleservices.plugins.notes.tables import NotesDevoir
@@ -444,6 +445,7 @@ async def save_grades(request: Request) -> Response:
         written = await write_grades({devoir_id: grades})
         if written.total:
             await audit(request, "notes.saisie", f"Notes saisies, {_written_detail(devoir, written)}.")
+            await notify_families(request, devoir, written.eleves)
     if not written.total:
         return go(back(devoir_id, "inchange"))
     return go(back(devoir_id, "notes", ajoutees=written.ajoutees, modifiees=written.modifiees,
@@ -454,14 +456,40 @@ async def _set_published(request: Request, devoir_id: int, publie: bool) -> Resp
     scope = await scope_of(request)
     devoir = await devoir_for(request, scope, devoir_id)
     if devoir["publie"] != publie:
+        stamp = now()
         async with write_transaction():
             await NotesDevoir.update({
-                NotesDevoir.publie: publie, NotesDevoir.publie_le: now() if publie else None,
+                NotesDevoir.publie: publie, NotesDevoir.publie_le: stamp if publie else None,
             }).where(NotesDevoir.id == devoir_id)
             await audit(request, "notes.publier" if publie else "notes.depublier",
                         f"{'Publication' if publie else 'Publication retirée'} : « {devoir['libelle']} » du "
                         f"{devoir['date']:%d/%m/%Y}.")
+            if publie:
+                graded = await NotesDevoir.raw(GRADED_SQL, devoir_id)
+                await notify_families(request, {**devoir, "publie": True, "publie_le": stamp},
+                                      [row["eleve_id"] for row in graded])
     return go(back(devoir_id, "publie" if publie else "depublie"))
+
+
+GRADED_SQL = "SELECT eleve_id FROM notes_note WHERE devoir = {}"
+
+
+async def notify_families(request: Request, devoir: dict, eleves: Any) -> None:
+    """Inside the transaction of a publication or of grades saved: « Nouvelles notes publiées »
+    for the families of these pupils, if they see this devoir's grades now (published, and the
+    establishment's publication date reached). Grades that become visible later, on the date
+    the establishment chose, are not notified."""
+    eleves = sorted(set(eleves))
+    if not eleves or not devoir["publie"]:
+        return
+    options = await establishment_options(devoir["etablissement_id"], "notes", request)
+    periodes = [Periode.de_ligne(p) for p in await periods(devoir["etablissement_id"])]
+    visible = rules.visible_le(True, devoir["publie_le"], devoir["date"], options, periodes)
+    if not rules.est_visible(visible, maintenant()):
+        return
+    matiere = (await labels([devoir["matiere_id"]], []))["matiere"].get(devoir["matiere_id"])
+    titre = f"{matiere['libelle'] if matiere else 'Notes'} : « {devoir['libelle']} » du {devoir['date']:%d/%m/%Y}"
+    await notify(request, eleves, "notes.publiees", titre)
 
 
 @post("/{devoir_id:int}/publier")
@@ -517,6 +545,7 @@ async def import_confirm(request: Request) -> Response:
     async with write_transaction():
         written = await write_grades({devoir_id: grades})
         await audit(request, "notes.import", f"Notes importées (CSV), {_written_detail(devoir, written)}.")
+        await notify_families(request, devoir, written.eleves)
     return go(back(devoir_id, "import", ajoutees=written.ajoutees, modifiees=written.modifiees,
                    supprimees=written.supprimees))
 

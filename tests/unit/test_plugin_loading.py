@@ -241,7 +241,7 @@ def test_menu_items_that_raise_leave_only_that_plugin_out(settings, caplog):
     viewer = Viewer(compte_id=1, identifiant="x", type=UserType.PARENT, etat="actif")
     with caplog.at_level(logging.ERROR, logger="teleservices.core.plugins"):
         labels = [item.label for item in menu_for(loaded, viewer)]
-    assert labels == ["aide", "se déconnecter", "gérer son compte", "ENT"]
+    assert labels == ["notifications", "aide", "se déconnecter", "gérer son compte", "ENT"]
     assert [r.getMessage() for r in caplog.records] == [
         "Le plugin « casse » a échoué dans menu_items : Panne: menu_items en panne ; ses liens sont omis"
     ]
