@@ -157,7 +157,10 @@ def render(
         "menu": menu_for(state.plugins, viewer),
         "static": lambda path: f"/static/{path}",
         "contraste_eleve": request.cookies.get(CONTRAST_COOKIE) == "eleve",
-        "contraste_retour": page_address(request),
+        # An error page sends back home: it must not repeat the address asked for (an unknown
+        # child's page and another family's child's page answer the same bytes); a refused
+        # form (409, 422) is the page itself.
+        "contraste_retour": page_address(request) if status_code < 400 or status_code in (409, 422) else "/",
         **(context or {}),
     }
     env: Environment = state.jinja

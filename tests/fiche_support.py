@@ -6,6 +6,7 @@ journal lines and the mails of the test. Test modules import the fixtures they u
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -97,8 +98,12 @@ def fiches(portal_settings: Any) -> Iterator[Fiches]:
     run(Courriel.delete().where(Courriel.id > made.marks["courriel"]))
 
 
-def form_of(page: str) -> dict[str, str]:
-    """The fields of the page's form as a browser would send them (checked boxes and radios only)."""
+def form_of(page: str, action: str | None = None) -> dict[str, str]:
+    """The fields of the page's form (the one posting to ``action``, when given) as a browser
+    would send them (checked boxes and radios only)."""
+    if action is not None:
+        start = page.index(f'action="{action}"')
+        page = page[page.rindex("<form", 0, start):page.index("</form>", start)]
     fields = {}
     for tag in re.findall(r"<(?:input|select)\b[^>]*>", page):
         name = re.search(r'name="([^"]+)"', tag)
@@ -121,5 +126,5 @@ def form_of(page: str) -> dict[str, str]:
 
 def submit(client, path: str, **changes):
     page = client.get(path).text
-    fields = {**form_of(page), **changes}
+    fields = {**form_of(page, urlsplit(path).path), **changes}
     return client.post(path, data={k: v for k, v in fields.items() if v is not None}, follow_redirects=False)

@@ -139,7 +139,7 @@ def test_the_wishes_follow_the_lycée_s_rules(client_as, text, inscription):
         response = post(parent, f"{base}/souhaits", data)
         assert response.status_code == 422 and message in text(response), message
     kept = text(post(parent, f"{base}/souhaits", [("lv1", "AGL1"), ("lv2", "ESP2")]))
-    assert {k: v for k, v in form_of(kept).items() if k != "_csrf"} == {"lv1": "AGL1", "lv2": "ESP2"}  # as typed
+    assert {k: v for k, v in form_of(kept, f"{base}/souhaits").items() if k != "_csrf"} == {"lv1": "AGL1", "lv2": "ESP2"}  # as typed
     assert sorted(dossier(inscription)["etapes"]) == [1]  # nothing saved from a refused form
 
 
