@@ -349,17 +349,23 @@ async def modifier_seance(request: Request) -> Response:
     return vers_semaine(classe["id"], form.date, "seance_modifiee", f"seance-{seance['id']}")
 
 
+async def _confirmer_suppression(request: Request, sorte: str, entree_id: int, quoi: str, jour: str) -> Response:
+    """« Supprimer … ? » for one of the teacher's own entries (a lesson, or homework), dated by
+    its ``jour`` column, with the way back to its week."""
+    portee = await portee_de(request)
+    entree = await entree_ou_404(portee, sorte, entree_id)
+    classe = classe_ou_404(portee, entree["division_id"])
+    return render(request, "cahier/personnels/supprimer.html", {
+        "sorte": sorte, "quoi": quoi, "entree": entree, "classe": classe,
+        "matiere": _nom_matiere(portee, classe, entree["matiere_id"]), "jour": rules.jour_long(entree[jour]),
+        "retour": f"{PAGE}/?" + urlencode({"division": classe["id"],
+                                          "semaine": rules.cle_semaine(rules.lundi_de(entree[jour]))}),
+    })
+
+
 @get("/seances/{seance_id:int}/supprimer", name="cahier:supprimer-seance")
 async def supprimer_seance_page(request: Request) -> Response:
-    portee = await portee_de(request)
-    seance = await entree_ou_404(portee, "seance", request.path_params["seance_id"])
-    classe = classe_ou_404(portee, seance["division_id"])
-    return render(request, "cahier/personnels/supprimer.html", {
-        "sorte": "seance", "quoi": "la séance", "entree": seance, "classe": classe,
-        "matiere": _nom_matiere(portee, classe, seance["matiere_id"]), "jour": rules.jour_long(seance["date"]),
-        "retour": f"{PAGE}/?" + urlencode({"division": classe["id"],
-                                          "semaine": rules.cle_semaine(rules.lundi_de(seance["date"]))}),
-    })
+    return await _confirmer_suppression(request, "seance", request.path_params["seance_id"], "la séance", "date")
 
 
 @post("/seances/{seance_id:int}/supprimer")
@@ -449,15 +455,8 @@ async def modifier_devoir(request: Request) -> Response:
 
 @get("/devoirs/{devoir_id:int}/supprimer", name="cahier:supprimer-devoir")
 async def supprimer_devoir_page(request: Request) -> Response:
-    portee = await portee_de(request)
-    devoir = await entree_ou_404(portee, "devoir", request.path_params["devoir_id"])
-    classe = classe_ou_404(portee, devoir["division_id"])
-    return render(request, "cahier/personnels/supprimer.html", {
-        "sorte": "devoir", "quoi": "le travail à faire", "entree": devoir, "classe": classe,
-        "matiere": _nom_matiere(portee, classe, devoir["matiere_id"]), "jour": rules.jour_long(devoir["pour_le"]),
-        "retour": f"{PAGE}/?" + urlencode({"division": classe["id"],
-                                          "semaine": rules.cle_semaine(rules.lundi_de(devoir["pour_le"]))}),
-    })
+    return await _confirmer_suppression(request, "devoir", request.path_params["devoir_id"], "le travail à faire",
+                                        "pour_le")
 
 
 @post("/devoirs/{devoir_id:int}/supprimer")
