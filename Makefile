@@ -9,7 +9,7 @@ PORT ?= 8000
 TELESERVICES_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve migrate test test-sqlite test-postgres chromium example-plugin contrib screenshots benchmark clean
+.PHONY: install demo serve migrate test test-sqlite test-postgres chromium example-plugin contrib messages screenshots benchmark clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -63,6 +63,24 @@ test-sqlite:
 test-postgres:
 	@echo "== Tests sur PostgreSQL ($(TELESERVICES_TEST_DATABASE_URL)) =="
 	TELESERVICES_TEST_DATABASE_URL=$(TELESERVICES_TEST_DATABASE_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Translations (core/i18n.py): every package keeps its own catalogs in <package>/locale/.
+# `make messages` extracts the strings marked for translation (_(), gettext, ngettext, lazy_gettext
+# in Python; _() and {% trans %} in templates) and brings each English catalog up to date: new
+# strings appear with an empty msgstr to fill in, strings no longer used are dropped.
+I18N_PACKAGES := core $(patsubst %/,%,$(dir $(wildcard plugins/*/__init__.py contrib/*/teleservices_*/__init__.py)))
+I18N_LANGUAGES := en
+messages: install
+	@for package in $(I18N_PACKAGES); do \
+		pot=$$(mktemp); \
+		$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+			-o $$pot $$package || exit 1; \
+		for lang in $(I18N_LANGUAGES); do \
+			$(BIN)/pybabel --quiet update -i $$pot -d $$package/locale -l $$lang --init-missing \
+				--no-fuzzy-matching --ignore-obsolete --omit-header || exit 1; \
+		done; rm -f $$pot; \
+		printf '%-60s %s\n' "$$package/locale" "$$(grep -c '^msgid "[^"]' $$package/locale/en/LC_MESSAGES/messages.po) chaînes"; \
+	done
 
 # Refresh the README's screenshots (docs/screenshots/) from the end-to-end run.
 screenshots: install chromium example-plugin

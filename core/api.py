@@ -21,6 +21,10 @@ from teleservices.core.periodes import (
 )
 # The fields of the administrative record a family may ask to change (the fiche).
 from teleservices.core.records import GUARDIAN_FIELDS, PUPIL_FIELDS
+# Translation and the language's dates and numbers (the request's language; see core/i18n.py).
+from teleservices.core.i18n import (
+    current_language, format_date, format_number, format_time, gettext, lazy_gettext, ngettext,
+)
 
 hookimpl = pluggy.HookimplMarker("teleservices")
 
@@ -153,6 +157,8 @@ class Viewer:
     enseignant_id: int | None = None
     # For a family account: its unread notifications (read with the session, no query of its own).
     notifications_non_lues: int = 0
+    # The language the account chose (« »: none, the browser's); read with the session too.
+    langue: str = ""
 
 
 @dataclass(frozen=True)
@@ -619,6 +625,13 @@ def plugin_folder(module_file: str, name: str) -> Path:
 
 
 __all__ = [
+    "current_language",
+    "format_date",
+    "format_number",
+    "format_time",
+    "gettext",
+    "lazy_gettext",
+    "ngettext",
     "FAMILIES",
     "GUARDIAN_FIELDS",
     "PUPIL_FIELDS",

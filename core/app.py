@@ -34,7 +34,7 @@ from teleservices.core.identity.mail import sender_loop
 from teleservices.core.identity.routes import identity_routes
 from teleservices.core.middleware import SessionMiddleware
 from teleservices.core.plugins import PluginFailure, Plugins, all_tables, load_plugins, summary
-from teleservices.core.rendering import is_fragment_request, make_environment, navigate, render, theme_folders
+from teleservices.core.rendering import catalogs_for, is_fragment_request, make_environment, navigate, render, theme_folders
 from teleservices.core.settings import Settings
 from teleservices.core.siecle.web import ROUTES as SIECLE_ROUTES
 from teleservices.core.views import CORE_ROUTES
@@ -246,7 +246,8 @@ class TeleservicesInit(InitPluginProtocol):
         # Only the API is described: every HTML page is left out of the OpenAPI schema.
         app_config.openapi_config = openapi_config()
         app_config.include_in_schema = False
-        app_config.middleware.append(SessionMiddleware(self.settings))
+        catalogs = catalogs_for(self.settings.theme, self.plugins)
+        app_config.middleware.append(SessionMiddleware(self.settings, catalogs))
         app_config.before_send.append(add_security_headers)
         app_config.exception_handlers[HTTPException] = error_page
         app_config.exception_handlers[Exception] = error_page
@@ -254,6 +255,7 @@ class TeleservicesInit(InitPluginProtocol):
             settings=self.settings,
             plugins=self.plugins,
             jinja=make_environment(self.settings.theme, self.plugins),
+            catalogs=catalogs,
         )
         pwa.register(app_config)  # /manifest.webmanifest, /sw.js, /hors-ligne; the session's cache marker
         return app_config

@@ -8,6 +8,7 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from teleservices.core import i18n
 from teleservices.core.apiv1 import is_api_path
 from teleservices.core.security import csrf_token, csrf_valid, new_token
 from teleservices.core.sessions import ANON_COOKIE, SESSION_COOKIE, load_viewer
@@ -30,13 +31,14 @@ def _cookie(settings: Settings, key: str, value: str, max_age: int | None = None
 
 
 class SessionMiddleware(ASGIMiddleware):
-    """Sets ``scope["user"]`` (a Viewer or None) and the CSRF token; refuses unsafe requests
-    whose token does not match the session (or, before login, the anonymous cookie)."""
+    """Sets ``scope["user"]`` (a Viewer or None), the language and the CSRF token; refuses unsafe
+    requests whose token does not match the session (or, before login, the anonymous cookie)."""
 
     scopes = ("http",)
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, catalogs: i18n.Catalogs | None = None) -> None:
         self.settings = settings
+        self.catalogs = catalogs or i18n.Catalogs()
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         if is_api_path(scope["path"]):
@@ -44,6 +46,7 @@ class SessionMiddleware(ASGIMiddleware):
             # it, so a browser's cookie can make no call on the user's behalf (no CSRF to check).
             scope["user"] = None
             scope.setdefault("state", {}).update(session_token=None, csrf_token="")
+            i18n.activate(i18n.DEFAULT_LANGUAGE, self.catalogs)  # its messages are French, as its schema
             await next_app(scope, receive, send)
             return
         request: Request = Request(scope, receive)
@@ -60,6 +63,8 @@ class SessionMiddleware(ASGIMiddleware):
             set_cookies.append(_cookie(self.settings, ANON_COOKIE, anon))
         binding = token or anon
         scope["user"] = viewer
+        i18n.activate(i18n.language_of(viewer.langue if viewer else None, cookies.get(i18n.LANGUAGE_COOKIE),
+                                       request.headers.get("accept-language")), self.catalogs)
         state = scope.setdefault("state", {})
         state["session_token"] = token
         state["csrf_token"] = csrf_token(self.settings.secret_key, binding)

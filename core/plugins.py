@@ -34,6 +34,7 @@ import pluggy
 
 from teleservices.core import hookspecs
 from teleservices.core.api import ServiceSpec
+from teleservices.core.i18n import LOCALE_FOLDER
 from teleservices.core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ class Plugins:
     service_owner: dict[str, str] = field(default_factory=dict)
     template_dirs: dict[str, list[Path]] = field(default_factory=dict)
     static_dirs: dict[str, Path] = field(default_factory=dict)
+    locale_dirs: list[Path] = field(default_factory=list)  # each package's catalogs (core.i18n)
     piccolo_apps: list[str] = field(default_factory=list)
     # The plugins disabled at start-up because a hook raised: {plugin name: "hook : error"}.
     disabled: dict[str, str] = field(default_factory=dict)
@@ -294,7 +296,7 @@ def _package_folder(plugin: object) -> Path | None:
 
 
 def _collect_folders(plugins: Plugins, templates: list[tuple[str, Any]], statics: list[tuple[str, Any]]) -> None:
-    """A package's own ``templates/`` and ``static/`` folders are picked up as Datasette does
+    """A package's own ``templates/``, ``static/`` and ``locale/`` folders are picked up as Datasette does
     (static under ``/static/<plugin name>/``); the hooks add any others."""
     for name, plugin in plugins.pm.list_name_plugin():
         folder = _package_folder(plugin)
@@ -302,6 +304,8 @@ def _collect_folders(plugins: Plugins, templates: list[tuple[str, Any]], statics
             plugins.template_dirs[name] = [folder / "templates"]
         if folder and (folder / "static").is_dir():
             plugins.static_dirs[name] = folder / "static"
+        if folder and (folder / LOCALE_FOLDER).is_dir():
+            plugins.locale_dirs.append(folder / LOCALE_FOLDER)
     for name, dirs in templates:
         plugins.template_dirs.setdefault(name, []).extend(Path(d) for d in dirs or [])
     for name, dirs in statics:

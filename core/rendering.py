@@ -14,11 +14,13 @@ from litestar import Request, Response
 from litestar.enums import MediaType
 from litestar.response import Redirect
 
+from teleservices.core import i18n
 from teleservices.core.api import MenuItem, Viewer
 from teleservices.core.plugins import Plugins
 
 
 CORE_TEMPLATES = Path(__file__).parent / "templates"
+CORE_LOCALE = Path(__file__).parent / i18n.LOCALE_FOLDER
 THEMES = Path(__file__).resolve().parents[1] / "themes"
 # Every theme derives from the default one: what it does not provide (a template, a static file)
 # is the default theme's. (``theme_folders`` gives the order, the theme first.)
@@ -26,10 +28,6 @@ DEFAULT_THEME = "default"
 CONTRAST_COOKIE = "contraste"  # « eleve »: the high-contrast look, chosen per browser (footer form)
 FRAGMENT_BLOCK = "page"  # the part of every page that htmx swaps (see layout.html)
 
-
-
-def date_fr(value: Any) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def theme_folders(theme: str, kind: str) -> list[Path]:
@@ -57,9 +55,18 @@ def make_environment(theme: str, plugins: Plugins) -> Environment:
         autoescape=select_autoescape(disabled_extensions=("txt",), default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["date_fr"] = date_fr
+    # _("…") and {% trans %} in the request's language (core/i18n.py); Jinja fills the %(name)s.
+    env.install_gettext_callables(i18n.translate, i18n.translate_plural, newstyle=True)
+    env.filters.update(date=i18n.format_date, heure=i18n.format_time, nombre=i18n.format_number)
+    env.globals.update(langue=i18n.current_language, LANGUES=i18n.LANGUAGES)
     return env
+
+
+def catalogs_for(theme: str, plugins: Plugins) -> i18n.Catalogs:
+    """The translations of the core, every plugin and the theme, merged per language."""
+    return i18n.Catalogs([CORE_LOCALE, *plugins.locale_dirs, *theme_folders(theme, i18n.LOCALE_FOLDER)])
 
 
 @lru_cache(maxsize=512)

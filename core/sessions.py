@@ -67,7 +67,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
 # notifications ride along (the header's badge, on every page), about the children it may still
 # see (linked, not left), as the « Notifications » page lists them.
 VIEWER_SQL = """
-SELECT s.id, s.cree_le, s.vu_le, c.id AS compte_id, c.identifiant, c.type, c.etat, c.role, c.academie, c.enseignant,
+SELECT s.id, s.cree_le, s.vu_le, c.id AS compte_id, c.identifiant, c.type, c.etat, c.role, c.academie, c.enseignant, c.langue,
        et.id AS etablissement, et.nom AS etablissement_nom, et.uai AS etablissement_uai,
        CASE WHEN c.type = 'personnel' THEN 0 ELSE (
          SELECT COUNT(*) FROM notification n JOIN eleve e ON e.id = n.eleve
@@ -113,4 +113,5 @@ async def load_viewer(token: str, settings: Settings) -> Viewer | None:
         etablissement_uai=row["etablissement_uai"] or "",
         enseignant_id=row["enseignant"],
         notifications_non_lues=int(row["notifications_non_lues"] or 0),
+        langue=row["langue"] or "",
     )

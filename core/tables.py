@@ -201,6 +201,8 @@ class Compte(Table):
     # Since when the account waits for its e-mail confirmation: purged after 3 months.
     attente_depuis = Timestamptz(null=True, default=None)
     active_le = Timestamptz(null=True, default=None)
+    # The portal's language the account chose (teleservices.core.i18n.LANGUAGES); « »: the browser's.
+    langue = Varchar(length=5, default="")
 
 
 class CompteEleve(Table):

@@ -30,6 +30,18 @@ def browser_type_launch_args() -> dict[str, Any]:
     return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
+# The browser's language: the portal speaks the one it asks for (Accept-Language) when the account
+# has chosen none, and the personas' pages, labels and buttons are French.
+BROWSER_LOCALE = "fr-FR"
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright's context options, with a French browser (``locale="en-GB"`` in
+    ``new_context(...)`` for an English one)."""
+    return {"locale": BROWSER_LOCALE, **browser_context_args}
+
+
 @pytest.fixture
 def persona_page(new_context: Callable[..., Any]) -> Callable[..., Any]:
     """``persona_page("demo.parent", **context_options)``: a new page in a browser context of

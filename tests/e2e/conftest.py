@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from e2e_portail import Pupil, children_switcher
+from teleservices.core.testing_browser import BROWSER_LOCALE
 from teleservices.core.testing import run
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -83,7 +84,7 @@ def open_context(browser: Browser, live_portal: str) -> Iterator[Callable[..., B
     contexts: list[BrowserContext] = []
 
     def make(**options: Any) -> BrowserContext:
-        context = browser.new_context(base_url=live_portal, **options)
+        context = browser.new_context(base_url=live_portal, **{"locale": BROWSER_LOCALE, **options})
         contexts.append(context)
         return context
 

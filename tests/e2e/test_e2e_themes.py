@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e_portail import describe, pupil_header
+from teleservices.core.testing_browser import BROWSER_LOCALE
 from teleservices.core.testing import login_as
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +58,7 @@ def contexts(browser: Any) -> Iterator[Callable[..., BrowserContext]]:
     opened: list[BrowserContext] = []
 
     def make(base_url: str, **options: Any) -> BrowserContext:
-        context = browser.new_context(base_url=base_url, bypass_csp=True, **options)
+        context = browser.new_context(base_url=base_url, bypass_csp=True, **{"locale": BROWSER_LOCALE, **options})
         opened.append(context)
         return context
 

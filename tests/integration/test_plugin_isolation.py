@@ -99,7 +99,7 @@ def test_a_family_page_that_raises_names_the_service_only(client_as, app, demo, 
     assert parent.get(f"/eleves/{demo.lea}/").status_code == 200
 
 
-@pytest.mark.parametrize(("page", "cause"), [("gabarit", "has no attribute 'absent'"), ("filtre", "filtre date_fr en panne")])
+@pytest.mark.parametrize(("page", "cause"), [("gabarit", "has no attribute 'absent'"), ("filtre", "filtre date en panne")])
 def test_a_template_of_the_plugin_that_fails_gives_the_same_page(client_as, app, demo, casse_opened, text, errors, page, cause):
     """An undefined attribute read in a template; a filter that raises."""
     assert_service_error_page(client_as("demo.parent", app=app).get(f"/eleves/{demo.lea}/casse/{page}"), text, "Casse")

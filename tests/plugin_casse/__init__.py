@@ -17,6 +17,8 @@ Every exception is a :class:`Panne` whose message says where it came from.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -50,15 +52,16 @@ async def gabarit(request: Request) -> Response:
     return render(request, "casse/gabarit.html", {"devoir": {}})
 
 
-class DateEnPanne:
-    def strftime(self, _: str) -> str:
-        raise Panne("filtre date_fr en panne")
+class DateEnPanne(dt.date):
+    @property
+    def year(self) -> int:
+        raise Panne("filtre date en panne")
 
 
 @get("/filtre")
 async def filtre(request: Request) -> Response:
-    """A template whose filter raises (``date_fr`` on a date that cannot be written)."""
-    return render(request, "casse/filtre.html", {"rendu_le": DateEnPanne()})
+    """A template whose filter raises (``date`` on a date that cannot be written)."""
+    return render(request, "casse/filtre.html", {"rendu_le": DateEnPanne(2014, 6, 23)})
 
 
 @get("/introuvable")
