@@ -35,14 +35,14 @@ from litestar.enums import MediaType
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect
 
-from teleservices.core import clock
+from teleservices.core import clock, i18n
 from teleservices.core.api import Child, Notice, ServiceSpec, UserType, Viewer
 from teleservices.core.db import write_transaction
 from teleservices.core.family import children_of
 from teleservices.core.guards import login_required, viewer_of
 from teleservices.core.identity.mail import compose
 from teleservices.core.plugins import Plugins
-from teleservices.core.rendering import is_fragment_request, make_environment, render
+from teleservices.core.rendering import catalogs_for, is_fragment_request, make_environment, render
 from teleservices.core.settings import Settings
 from teleservices.core.tables import Courriel, Notification, NotificationPreference
 
@@ -112,6 +112,7 @@ class Portal:
     settings: Settings
     plugins: Plugins
     env: Environment
+    catalogs: i18n.Catalogs
 
 
 _loaded: dict[str, Any] = {}
@@ -127,12 +128,13 @@ def remember(settings: Settings, plugins: Plugins) -> None:
 def portal_of(request: Any) -> Portal:
     if request is not None:
         state = request.app.state
-        return Portal(state.settings, state.plugins, state.jinja)
+        return Portal(state.settings, state.plugins, state.jinja, state.catalogs)
     if "plugins" not in _loaded:
         raise RuntimeError("Aucun portail chargé : notify(None, …) s'appelle après load_plugins().")
     if "env" not in _loaded:
         _loaded["env"] = make_environment(_loaded["settings"].theme, _loaded["plugins"])
-    return Portal(_loaded["settings"], _loaded["plugins"], _loaded["env"])
+        _loaded["catalogs"] = catalogs_for(_loaded["settings"].theme, _loaded["plugins"])
+    return Portal(_loaded["settings"], _loaded["plugins"], _loaded["env"], _loaded["catalogs"])
 
 
 def _url(settings: Settings, path: str) -> str:
@@ -144,7 +146,7 @@ def _url(settings: Settings, path: str) -> str:
 # Who gets a notification of a service about some pupils: the home screen's rule, in one query.
 # The placeholders of the optional parts are added by ``_fanout``.
 FANOUT_SQL = """
-SELECT DISTINCT c.id AS compte, c.mel, c.mel_verifie, e.id AS eleve, e.prenom, e.nom_de_famille, p.canal
+SELECT DISTINCT c.id AS compte, c.mel, c.mel_verifie, c.langue, e.id AS eleve, e.prenom, e.nom_de_famille, p.canal
 FROM compte_eleve ce
 JOIN compte c ON c.id = ce.compte
 JOIN eleve e ON e.id = ce.eleve
@@ -193,8 +195,8 @@ async def emit(request: Any, eleve_id: int | Iterable[int], kind: str, titre: st
     spec = declared.service
     if spec.offered_by is not None and offered_by is None:
         raise ValueError(f"Le service « {spec.key} » est offert par un autre établissement : précisez offered_by.")
-    titre = " ".join(str(titre).split())[:TITRE_MAX]
-    if not titre:
+    titres = _titles(titre, portal.catalogs)
+    if not titres[i18n.DEFAULT_LANGUAGE]:
         raise ValueError("Une notification a un titre.")
     modele = lien or (f"/eleves/{{eleve}}/{spec.key}/" if spec.routes else "/eleves/{eleve}/")
     if not chemin_local(lien_de(modele, 0)):
@@ -218,14 +220,14 @@ async def emit(request: Any, eleve_id: int | Iterable[int], kind: str, titre: st
     ids: dict[tuple[int, int], int] = {}
     for part in _chunks(prepared):
         stored = await Notification.insert(*(
-            Notification(compte=row["compte"], eleve=row["eleve"], type=kind, titre=titre,
+            Notification(compte=row["compte"], eleve=row["eleve"], type=kind, titre=_title_for(titres, row),
                          lien=lien_de(modele, row["eleve"]), canal=canal, cree_le=now, envoyee_le=envoyee)
             for row, canal, envoyee, _ in part
         )).returning(Notification.id, Notification.compte, Notification.eleve)
         ids.update({(r["compte"], r["eleve"]): r["id"] for r in stored})
     notices = [
         Notice(id=ids[(row["compte"], row["eleve"])], compte_id=row["compte"], eleve_id=row["eleve"], type=kind,
-               titre=titre, lien=lien_de(modele, row["eleve"]), canal=canal)
+               titre=_title_for(titres, row), lien=lien_de(modele, row["eleve"]), canal=canal)
         for row, canal, _, _ in prepared
     ]
     mails = [
@@ -238,12 +240,30 @@ async def emit(request: Any, eleve_id: int | Iterable[int], kind: str, titre: st
     return notices
 
 
+def _titles(titre: Any, catalogs: i18n.Catalogs) -> dict[str, str]:
+    """The title in each language: a lazy string (``lazy_gettext``) is written in each one, a
+    plain string is the same in all."""
+    titles = {}
+    for language in i18n.LANGUAGES:
+        with i18n.use_language(language, catalogs):
+            titles[language] = " ".join(str(titre).split())[:TITRE_MAX]
+    return titles
+
+
+def _title_for(titles: dict[str, str], row: dict[str, Any]) -> str:
+    """What the account reads: the title in the language it chose (French if none: a notification
+    is written before anyone reads it, and the account's browser is not known then)."""
+    return titles.get(row["langue"] or i18n.DEFAULT_LANGUAGE, titles[i18n.DEFAULT_LANGUAGE])
+
+
 def _immediate_mail(portal: Portal, declared: NotificationType, notice: Notice, row: dict[str, Any]) -> Courriel:
-    sujet, corps = compose(
-        portal.env, MAIL_IMMEDIAT, titre=notice.titre, type_libelle=declared.label, service=declared.service.label,
-        eleve=f"{row['prenom']} {row['nom_de_famille']}", prenom=row["prenom"],
-        lien=_url(portal.settings, f"/notifications/{notice.id}"), preferences=_url(portal.settings, PREFERENCES),
-    )
+    with i18n.use_language(row["langue"] or i18n.DEFAULT_LANGUAGE, portal.catalogs):
+        sujet, corps = compose(
+            portal.env, MAIL_IMMEDIAT, titre=notice.titre, type_libelle=str(declared.label),
+            service=str(declared.service.label), eleve=f"{row['prenom']} {row['nom_de_famille']}",
+            prenom=row["prenom"], lien=_url(portal.settings, f"/notifications/{notice.id}"),
+            preferences=_url(portal.settings, PREFERENCES),
+        )
     return Courriel(destinataire=row["mel"], sujet=sujet, corps=corps, cree_le=clock.now(), prochain_essai=clock.now())
 
 
@@ -274,7 +294,7 @@ RETURNING id, compte, eleve, type, titre, cree_le
 """
 # The accounts of the claimed notifications, with the children they may still see.
 RECIPIENTS_SQL = """
-SELECT ce.compte, ce.eleve, c.mel, c.mel_verifie, c.etat, e.prenom, e.nom_de_famille, e.date_sortie
+SELECT ce.compte, ce.eleve, c.mel, c.mel_verifie, c.etat, c.langue, e.prenom, e.nom_de_famille, e.date_sortie
 FROM compte_eleve ce JOIN compte c ON c.id = ce.compte JOIN eleve e ON e.id = ce.eleve
 WHERE ce.compte IN ({})
 """
@@ -285,6 +305,7 @@ class Resume:
     """One account's digest: its address and its notifications, per child."""
 
     mel: str
+    langue: str = i18n.DEFAULT_LANGUAGE  # the account's: its digest is written in it
     enfants: dict[int, str] = field(default_factory=dict)  # eleve id -> « Léa DUPONT »
     notifications: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # per eleve id
 
@@ -321,7 +342,7 @@ def batches(claimed: list[dict[str, Any]], recipients: list[dict[str, Any]], tod
         left = as_day(link["date_sortie"])
         if left is not None and left <= today:
             continue
-        resume = resumes.setdefault(item["compte"], Resume(mel=link["mel"]))
+        resume = resumes.setdefault(item["compte"], Resume(mel=link["mel"], langue=link.get("langue") or i18n.DEFAULT_LANGUAGE))
         resume.enfants.setdefault(item["eleve"], f"{link['prenom']} {link['nom_de_famille']}")
         resume.notifications.setdefault(item["eleve"], []).append(item)
     return resumes
@@ -331,6 +352,7 @@ async def digest(settings: Settings, plugins: Plugins, env: Environment | None =
     """Mail each account the notifications of its daily digest not mailed yet, one mail per
     account, in the outbox (the sender delivers them). Returns (mails, notifications mailed)."""
     env = env or make_environment(settings.theme, plugins)
+    catalogs = catalogs_for(settings.theme, plugins)
     types = {kind: t.label for kind, t in declared_types(plugins.services).items()}
     now = clock.now()
     async with write_transaction():
@@ -340,7 +362,10 @@ async def digest(settings: Settings, plugins: Plugins, env: Environment | None =
         for part in _chunks(comptes):
             recipients += await Notification.raw(RECIPIENTS_SQL.format(_placeholders(part)), *part)
         resumes = batches(claimed, recipients, now.date())
-        mails = [_digest_mail(env, settings, resume, types, now) for resume in resumes.values()]
+        mails = []
+        for resume in resumes.values():
+            with i18n.use_language(resume.langue, catalogs):
+                mails.append(_digest_mail(env, settings, resume, types, now))
         for part in _chunks(mails):
             await Courriel.insert(*part)
     return len(mails), sum(resume.nombre for resume in resumes.values())

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pluggy
+from babel.support import LazyProxy
 
 from teleservices.core import hookspecs
 from teleservices.core.api import ServiceSpec
@@ -266,7 +267,8 @@ def _check_notifications(name: str, spec: ServiceSpec) -> None:
                 f"Plugin « {name} » : le type de notification {kind!r} doit s'écrire « {spec.key}.<événement> » "
                 "(minuscules, chiffres, _ et ., 60 caractères au plus)"
             )
-        if not isinstance(label, str) or not label.strip():
+        # A label is text, or a lazy translation of it (lazy_gettext).
+        if not isinstance(label, (str, LazyProxy)) or not str(label).strip():
             raise PluginError(f"Plugin « {name} » : le type de notification « {kind} » n'a pas de libellé")
         if kind in seen:
             raise PluginError(f"Plugin « {name} » : le type de notification « {kind} » est déclaré deux fois")
