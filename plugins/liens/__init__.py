@@ -10,18 +10,18 @@ carries the staff pages (``/administration/liens/``) and the journal's labels; i
 no family (no audience), so it never shows on the home screen itself.
 """
 
-from teleservices.core.api import Child, DemoContext, HomeLink, ServiceSpec, Viewer, hookimpl
+from teleservices.core.api import Child, DemoContext, HomeLink, ServiceSpec, Viewer, hookimpl, lazy_gettext as _l
 from teleservices.plugins.liens import demo, famille
 from teleservices.plugins.liens.staff import ROUTES as STAFF_ROUTES
 
 SERVICE = ServiceSpec(
     key="liens",
-    label="Liens externes (ENT)",
+    label=_l("Liens externes (ENT)"),
     icon="liens/lien.svg",
     audiences=frozenset(),
     order=80,
-    description=("L'ENT et les autres liens (services académiques, site de l'établissement) affichés sur "
-                 "l'écran d'accueil des familles, dans un nouvel onglet."),
+    description=_l("L'ENT et les autres liens (services académiques, site de l'établissement) affichés sur "
+                   "l'écran d'accueil des familles, dans un nouvel onglet."),
     staff_routes=STAFF_ROUTES,
     audit_actions=(
         ("liens.ajouter", "Lien externe ajouté"),

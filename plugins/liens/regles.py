@@ -8,14 +8,22 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from teleservices.core.api import gettext as _
 from teleservices.plugins.liens.tables import LIBELLE_MAX, URL_MAX
+
+
+def N_(texte: str) -> str:
+    """A French text marked for translation (``make messages`` extracts it) and kept as it is:
+    the journal records it in French, the pages show it translated (``gettext(texte)``)."""
+    return texte
+
 
 # The built-in icons, by key: their label in the form; the file is static/<key>.svg.
 ICONES = {
-    "ent": "ENT (espace numérique de travail)",
-    "ecole": "École, livre",
-    "calendrier": "Calendrier",
-    "lien": "Lien",
+    "ent": N_("ENT (espace numérique de travail)"),
+    "ecole": N_("École, livre"),
+    "calendrier": N_("Calendrier"),
+    "lien": N_("Lien"),
 }
 ICONE_PAR_DEFAUT = "lien"
 
@@ -33,9 +41,10 @@ def icone(cle: str) -> str:
 
 
 def publics(parents: bool, eleves: bool) -> str:
+    """Who sees a link, in French (the journal's words; the pages show ``gettext`` of it)."""
     if parents and eleves:
-        return "Parents et élèves"
-    return "Parents" if parents else "Élèves" if eleves else "Personne"
+        return N_("Parents et élèves")
+    return N_("Parents") if parents else N_("Élèves") if eleves else N_("Personne")
 
 
 def erreur_url(url: str) -> str:
@@ -43,25 +52,25 @@ def erreur_url(url: str) -> str:
     http://), never ``javascript:``, ``data:`` or another scheme, without spaces, without an
     identifier or password before the host (« https://ent.fr@autre.site » hides where it goes)."""
     if not url:
-        return "Saisissez l'adresse du lien, par exemple https://enthdf.fr/."
+        return _("Saisissez l'adresse du lien, par exemple https://enthdf.fr/.")
     if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
-        return "L'adresse ne doit contenir ni espace ni retour à la ligne."
+        return _("L'adresse ne doit contenir ni espace ni retour à la ligne.")
     if len(url) > URL_MAX:
-        return f"L'adresse fait {len(url)} caractères : {URL_MAX} au plus."
+        return _("L'adresse fait %(longueur)d caractères : %(max)d au plus.", longueur=len(url), max=URL_MAX)
     if not re.match(r"^https?://", url, re.IGNORECASE):
-        return ("L'adresse doit commencer par https:// (ou http://) : les autres adresses, comme « javascript: » "
-                "ou « data: », ne sont pas acceptées.")
+        return _("L'adresse doit commencer par https:// (ou http://) : les autres adresses, comme « javascript: » "
+                 "ou « data: », ne sont pas acceptées.")
     if "\\" in url:
-        return "L'adresse ne doit pas contenir de barre oblique inversée (« \\ »)."
+        return _("L'adresse ne doit pas contenir de barre oblique inversée (« \\ »).")
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 — raises on a port that is no number
     except ValueError:
-        return "Cette adresse n'est pas valide : vérifiez-la, par exemple https://enthdf.fr/."
+        return _("Cette adresse n'est pas valide : vérifiez-la, par exemple https://enthdf.fr/.")
     if "@" in parts.netloc:
-        return "L'adresse ne doit pas contenir d'identifiant ni de mot de passe avant le nom du site (« @ »)."
+        return _("L'adresse ne doit pas contenir d'identifiant ni de mot de passe avant le nom du site (« @ »).")
     if not parts.hostname or not HOTE.match(parts.hostname):
-        return "Indiquez le nom complet du site après https://, par exemple https://enthdf.fr/."
+        return _("Indiquez le nom complet du site après https://, par exemple https://enthdf.fr/.")
     return ""
 
 
@@ -108,24 +117,26 @@ def lire(form: Any, portees: tuple[str, ...]) -> Saisie:
     )
     erreurs = saisie.erreurs
     if not saisie.libelle:
-        erreurs["libelle"] = "Saisissez le libellé du lien, par exemple « ENT Lille »."
+        erreurs["libelle"] = _("Saisissez le libellé du lien, par exemple « ENT Lille ».")
     elif len(saisie.libelle) > LIBELLE_MAX:
-        erreurs["libelle"] = f"Le libellé fait {len(saisie.libelle)} caractères : {LIBELLE_MAX} au plus."
+        erreurs["libelle"] = _("Le libellé fait %(longueur)d caractères : %(max)d au plus.",
+                               longueur=len(saisie.libelle), max=LIBELLE_MAX)
     if erreur := erreur_url(saisie.url):
         erreurs["url"] = erreur
     if saisie.icone not in ICONES:
-        erreurs["icone"] = "Choisissez l'une des icônes proposées."
+        erreurs["icone"] = _("Choisissez l'une des icônes proposées.")
     if not (saisie.parents or saisie.eleves):
-        erreurs["publics"] = "Cochez au moins un public : les parents, les élèves ou les deux."
+        erreurs["publics"] = _("Cochez au moins un public : les parents, les élèves ou les deux.")
     if saisie.portee not in portees:
-        erreurs["portee"] = "Choisissez où le lien s'affiche : dans toute l'académie ou dans cet établissement."
+        erreurs["portee"] = _("Choisissez où le lien s'affiche : dans toute l'académie ou dans cet établissement.")
     if not (saisie.ordre.isdigit() and int(saisie.ordre) <= ORDRE_MAX):
-        erreurs["ordre"] = f"Saisissez un nombre entier de 0 à {ORDRE_MAX}, par exemple {ORDRE_PAR_DEFAUT}."
+        erreurs["ordre"] = _("Saisissez un nombre entier de 0 à %(max)d, par exemple %(exemple)d.",
+                             max=ORDRE_MAX, exemple=ORDRE_PAR_DEFAUT)
     return saisie
 
 
 def differences(avant: Saisie, apres: Saisie) -> list[str]:
-    """What an edit changed, in words for the journal."""
+    """What an edit changed, in words for the journal (in French, as every journal line)."""
     lignes = []
     if avant.libelle != apres.libelle:
         lignes.append(f"libellé « {apres.libelle} »")

@@ -26,19 +26,25 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    Etablissement, StaffRole, audit, establishment, now, render, staff_establishment, write_transaction,
+    Etablissement, StaffRole, audit, establishment, gettext as _, lazy_gettext as _l, now, render,
+    staff_establishment, write_transaction,
 )
 from teleservices.plugins.liens.regles import (
-    ACADEMIE, ETABLISSEMENT, ICONES, ORDRE_MAX, Saisie, differences, icone, lire, publics,
+    ACADEMIE, ETABLISSEMENT, ICONES, ORDRE_MAX, N_, Saisie, differences, icone, lire, publics,
 )
 from teleservices.plugins.liens.tables import LIBELLE_MAX, URL_MAX, LiensLien
 
 PAGE = "/administration/liens/"
 MESSAGES = {
-    "ajoute": "Le lien est ajouté : il s'affiche dès maintenant aux familles concernées.",
-    "modifie": "Le lien est enregistré : la modification s'applique dès maintenant aux familles.",
-    "inchange": "Le lien n'a pas changé : rien n'a été enregistré.",
-    "supprime": "Le lien est supprimé : il n'apparaît plus aux familles.",
+    "ajoute": _l("Le lien est ajouté : il s'affiche dès maintenant aux familles concernées."),
+    "modifie": _l("Le lien est enregistré : la modification s'applique dès maintenant aux familles."),
+    "inchange": _l("Le lien n'a pas changé : rien n'a été enregistré."),
+    "supprime": _l("Le lien est supprimé : il n'apparaît plus aux familles."),
+}
+# The scope in words: in French for the journal, translated on the pages.
+PORTEES = {
+    ACADEMIE: N_("toute l'académie %(academie)s"),
+    ETABLISSEMENT: N_("l'établissement %(nom)s (%(uai)s)"),
 }
 COLONNES = "id, libelle, url, icone, parents, eleves, academie, etablissement_id, ordre, actif"
 LISTE_SQL = f"""
@@ -69,18 +75,18 @@ class Droits:
     def modifie(self, row: dict[str, Any]) -> bool:
         return row["etablissement_id"] == self.etablissement.id or (self.gere_academie and self.voit(row))
 
-    def portee(self, portee: str) -> str:
-        """The scope in words, for the pages and the journal."""
-        if portee == ACADEMIE:
-            return f"toute l'académie {self.academie}"
-        return f"l'établissement {self.etablissement.nom} ({self.etablissement.uai})"
+    def portee(self, portee: str, traduite: bool = False) -> str:
+        """The scope in words: in French for the journal, in the page's language when ``traduite``."""
+        texte = PORTEES[ACADEMIE if portee == ACADEMIE else ETABLISSEMENT]
+        valeurs = {"academie": self.academie, "nom": self.etablissement.nom, "uai": self.etablissement.uai}
+        return _(texte, **valeurs) if traduite else texte % valeurs
 
 
 async def droits(request: Request) -> Droits:
     viewer = request.user
     etab = await establishment(staff_establishment(request))
     if etab is None:
-        raise NotFoundException("Établissement introuvable.")
+        raise NotFoundException(_("Établissement introuvable."))
     gere = viewer.role == StaffRole.ADMIN_ACADEMIQUE and bool(viewer.academie)
     # The session guarantees that an academy administrator works on an establishment of their academy.
     return Droits(etab, viewer.academie if gere else etab.academie, gere)
@@ -91,17 +97,17 @@ async def lien_modifiable(d: Droits, lien_id: int) -> dict[str, Any]:
     academy link shown to the head."""
     rows = await LiensLien.raw(LIEN_SQL, lien_id) if 0 < lien_id <= ID_MAX else []
     if not rows or not d.voit(rows[0]):
-        raise NotFoundException("Lien introuvable.")
+        raise NotFoundException(_("Lien introuvable."))
     if not d.modifie(rows[0]):
-        raise PermissionDeniedException(
-            "Ce lien est géré par l'administrateur académique : il s'affiche dans tous les établissements de l'académie.")
+        raise PermissionDeniedException(_(
+            "Ce lien est géré par l'administrateur académique : il s'affiche dans tous les établissements de l'académie."))
     return rows[0]
 
 
 def vue(d: Droits, row: dict[str, Any]) -> dict[str, Any]:
     """A link as the list shows it."""
     return {
-        **row, "icone_url": icone(row["icone"]), "publics": publics(bool(row["parents"]), bool(row["eleves"])),
+        **row, "icone_url": icone(row["icone"]), "publics": _(publics(bool(row["parents"]), bool(row["eleves"]))),
         "actif": bool(row["actif"]), "modifiable": d.modifie(row),
     }
 
@@ -132,7 +138,7 @@ def formulaire(request: Request, d: Droits, saisie: Saisie, lien: dict[str, Any]
     return render(request, "liens/staff/formulaire.html", {
         "droits": d, "saisie": saisie, "erreurs": saisie.erreurs, "lien": lien,
         "action": f"{PAGE}{lien['id']}" if lien else f"{PAGE}nouveau",
-        "icones": [(cle, libelle, icone(cle)) for cle, libelle in ICONES.items()],
+        "icones": [(cle, _(libelle), icone(cle)) for cle, libelle in ICONES.items()],
         "libelle_max": LIBELLE_MAX, "url_max": URL_MAX, "ordre_max": ORDRE_MAX,
     }, status_code=422 if saisie.erreurs else 200)
 
@@ -204,7 +210,8 @@ async def confirmer(request: Request) -> Response:
     d = await droits(request)
     row = await lien_modifiable(d, lien_id)
     portee = ACADEMIE if row["etablissement_id"] is None else ETABLISSEMENT
-    return render(request, "liens/staff/supprimer.html", {"lien": vue(d, row), "portee": d.portee(portee)})
+    return render(request, "liens/staff/supprimer.html",
+                  {"lien": vue(d, row), "portee": d.portee(portee, traduite=True)})
 
 
 @post("/{lien_id:int}/supprimer", name="liens:supprimer")

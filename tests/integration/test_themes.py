@@ -159,11 +159,12 @@ def test_the_default_portal_does_not_serve_the_academy_s_files(client):
 
 
 def test_the_academy_theme_holds_no_python():
-    """What an academy changes without touching any Python: templates and static files."""
+    """What an academy changes without touching any Python: templates and static files (and the
+    English of its texts, a catalog in locale/)."""
     folder = THEMES / "academie"
     files = [path for path in folder.rglob("*") if path.is_file()]
-    assert {path.relative_to(folder).parts[0] for path in files} == {"templates", "static"}
-    allowed = {".html", ".css", ".svg", ".png", ".webmanifest", ".ico", ".woff2"}
+    assert {path.relative_to(folder).parts[0] for path in files} == {"templates", "static", "locale"}
+    allowed = {".html", ".css", ".svg", ".png", ".webmanifest", ".ico", ".woff2", ".po"}
     assert sorted(path.name for path in files if path.suffix not in allowed) == []
     for path in files:
         if path.suffix in {".html", ".css", ".svg", ".webmanifest"}:

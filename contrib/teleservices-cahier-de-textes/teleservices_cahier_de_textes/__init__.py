@@ -13,20 +13,20 @@ Not a national follow-up service (``national=False``): when the school removes a
 to the national services (notes, absences, LPC), the pupil keeps the cahier de textes.
 """
 
-from teleservices.core.api import DemoContext, ServiceSpec, StaffRole, UserType, hookimpl
+from teleservices.core.api import DemoContext, ServiceSpec, StaffRole, UserType, hookimpl, lazy_gettext as _l
 from teleservices_cahier_de_textes import demo, famille
 from teleservices_cahier_de_textes.api import ROUTES as API_ROUTES
 from teleservices_cahier_de_textes.staff import ROUTES as STAFF_ROUTES
 
 SERVICE = ServiceSpec(
     key="cahier",
-    label="Le cahier de textes",
+    label=_l("Le cahier de textes"),
     icon="cahier/icon.svg",
     audiences=frozenset({UserType.PARENT, UserType.ELEVE}),
     national=False,
     mobile=True,
     order=60,
-    description="Les séances et le travail à faire, jour par jour, pour la classe et les groupes de l'élève.",
+    description=_l("Les séances et le travail à faire, jour par jour, pour la classe et les groupes de l'élève."),
     routes=famille.ROUTES,
     staff_routes=STAFF_ROUTES,
     staff_roles=frozenset({StaffRole.ENSEIGNANT}),

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Collection
 
-from teleservices.core.api import labels, teacher_name
+from teleservices.core.api import gettext as _, labels, teacher_name
 from teleservices_cahier_de_textes.rules import liens_de_json
 from teleservices_cahier_de_textes.tables import CahierDevoir, CahierSeance
 
@@ -109,6 +109,6 @@ async def noms(entrees: Collection[dict], connus: Collection[dict] = ()) -> tupl
 def nommer(entrees: list[dict], matieres: dict[int, str], enseignants: dict[int, str]) -> list[dict]:
     """Each entry with its subject's name (« matiere ») and its teacher's (« enseignant »)."""
     for entree in entrees:
-        entree["matiere"] = matieres.get(entree["matiere_id"], "Matière inconnue")
+        entree["matiere"] = matieres.get(entree["matiere_id"], _("Matière inconnue"))
         entree["enseignant"] = enseignants.get(entree["enseignant_id"], "") if entree["enseignant_id"] else ""
     return entrees

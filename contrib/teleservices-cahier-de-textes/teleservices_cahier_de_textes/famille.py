@@ -25,15 +25,15 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    Child, CurrentChild, UserType, htmx_target, now, pupil_structures, pupil_teaching_team, render, school_time,
-    today, write_transaction,
+    Child, CurrentChild, UserType, gettext as _, htmx_target, lazy_gettext as _l, now, pupil_structures,
+    pupil_teaching_team, render, school_time, today, write_transaction,
 )
 from teleservices_cahier_de_textes import donnees, rules
 from teleservices_cahier_de_textes.tables import CahierDevoir, CahierFait
 
 SEMAINE = "cahier-semaine"  # the region the week's navigation and the filter swap with htmx
-MESSAGES = {"fait": "C'est noté : ce travail est marqué comme fait.",
-            "a_faire": "C'est noté : ce travail n'est plus marqué comme fait."}
+MESSAGES = {"fait": _l("C'est noté : ce travail est marqué comme fait."),
+            "a_faire": _l("C'est noté : ce travail n'est plus marqué comme fait.")}
 
 
 def base(child: Child) -> str:
@@ -79,7 +79,7 @@ def _fait(devoir: dict) -> dict:
 def _contexte(request: Request, child: Child, lecture: Lecture, **extra: Any) -> dict[str, Any]:
     return {
         "child": child,
-        "titre": "le cahier de textes de",
+        "titre": _("le cahier de textes de"),
         "base": base(child),
         "matieres": lecture.matieres,
         "matiere_id": lecture.matiere_id,
@@ -131,9 +131,9 @@ async def jour(request: Request, child: CurrentChild) -> Response:
     try:
         date = dt.date.fromisoformat(request.path_params["jour"])
     except ValueError:
-        raise NotFoundException("Jour inconnu.") from None
+        raise NotFoundException(_("Jour inconnu.")) from None
     if date.year not in rules.ANNEES:
-        raise NotFoundException("Jour inconnu.")
+        raise NotFoundException(_("Jour inconnu."))
     lecture = await lire(request, child)
     filtre = donnees.Filtre(child.etablissement.id, lecture.divisions, date, date, lecture.matiere_id, donnes=True)
     seances = await donnees.seances(filtre)
@@ -183,17 +183,17 @@ async def marquer(request: Request, child: CurrentChild) -> Response:
     nothing. A parent may not (403): the mark is the pupil's. A homework of another class answers
     404, as an unknown one."""
     if not est_eleve(request):
-        raise PermissionDeniedException("Seul l'élève coche « Fait » sur son travail à faire.")
+        raise PermissionDeniedException(_("Seul l'élève coche « Fait » sur son travail à faire."))
     devoir_id = request.path_params["devoir_id"]
     form = await request.form()
     fait = form.get("fait") == "1"
     divisions = [row["id"] for row in await pupil_structures(child.id)]
     if not divisions:
-        raise NotFoundException("Travail à faire introuvable.")
+        raise NotFoundException(_("Travail à faire introuvable."))
     sql = DEVOIR_SQL.replace("{divisions}", ", ".join("{}" for _ in divisions))
     rows = await CahierDevoir.raw(sql, devoir_id, child.etablissement.id, *divisions)
     if not rows:
-        raise NotFoundException("Travail à faire introuvable.")
+        raise NotFoundException(_("Travail à faire introuvable."))
     async with write_transaction():
         if fait:
             await CahierFait.raw(MARQUER_SQL, devoir_id, child.id, now())

@@ -10,6 +10,9 @@ Links (the « pièces jointes » of a homework) are a label and an address: only
 host (``https://ac-lille.fr@exemple.com`` would show one host and open another); at most
 ``LIENS_MAX`` per homework. They are checked when written, and again when read: a link stored
 by an older version or edited by hand in the database is never shown unless it passes.
+
+Days, dates and messages are in the current language (the facade's ``format_date`` and
+``gettext``): French outside a request, as the push API always speaks.
 """
 
 from __future__ import annotations
@@ -21,10 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 from urllib.parse import urlsplit
 
-JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-JOURS_COURTS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
-MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-        "novembre", "décembre")
+from teleservices.core.api import format_date, gettext as _
+
 VENDREDI, SAMEDI, DIMANCHE = 4, 5, 6
 
 CONTENU_MAX = 4000  # « Travail fait en classe », and a homework's description
@@ -39,8 +40,12 @@ ANNEES = range(2000, 2101)
 
 
 def jour_long(jour: dt.date) -> str:
-    """« lundi 30 novembre »."""
-    return f"{JOURS[jour.weekday()]} {jour.day}{'er' if jour.day == 1 else ''} {MOIS[jour.month - 1]}"
+    """« lundi 30 novembre », « mardi 1er décembre » (Monday 30 November, Tuesday 1 December), in
+    the current language. The first of the month has a pattern of its own (« 1er » in French)."""
+    if jour.day == 1:
+        # A Babel date pattern: « 1er » in French, « 1 » in English.
+        return format_date(jour, _("EEEE d'er' MMMM"))
+    return format_date(jour, "EEEE d MMMM")
 
 
 def jour_titre(jour: dt.date) -> str:
@@ -50,8 +55,8 @@ def jour_titre(jour: dt.date) -> str:
 
 
 def jour_court(jour: dt.date) -> str:
-    """« lun. 30/11 »."""
-    return f"{JOURS_COURTS[jour.weekday()]} {jour:%d/%m}"
+    """« lun. 30/11 » (Mon 30/11)."""
+    return format_date(jour, "EEE dd/MM")
 
 
 def lundi_de(jour: dt.date) -> dt.date:
@@ -93,7 +98,8 @@ def jours_affiches(lundi: dt.date, samedi_occupe: bool) -> list[dt.date]:
 def titre_semaine(lundi: dt.date) -> str:
     """« Semaine du lundi 30 novembre au vendredi 4 décembre 2026 »."""
     vendredi = lundi + dt.timedelta(days=VENDREDI)
-    return f"Semaine du {jour_long(lundi)} au {jour_long(vendredi)} {vendredi.year}"
+    return _("Semaine du %(lundi)s au %(vendredi)s %(annee)s", lundi=jour_long(lundi), vendredi=jour_long(vendredi),
+             annee=vendredi.year)
 
 
 def jour_ouvre(jour: dt.date) -> dt.date:
@@ -123,13 +129,15 @@ def jour_de_classe_apres(jour: dt.date) -> dt.date:
 
 def erreur_jour(jour: dt.date | None, debut_annee: dt.date | None, fin_annee: dt.date | None, quoi: str) -> str:
     """Why an entry cannot be dated ``jour`` ("" when it can): a day of the school year, never
-    a Sunday. ``quoi`` names the date in the message (« la séance », « le travail à faire »)."""
+    a Sunday. ``quoi`` names the date in the message (« la séance », « le travail à faire »), in
+    the current language."""
     if jour is None:
-        return f"Saisissez la date de {quoi}, au format jj/mm/aaaa."
+        return _("Saisissez la date de %(quoi)s, au format jj/mm/aaaa.", quoi=quoi)
     if jour.weekday() == DIMANCHE:
-        return f"Le dimanche n'est pas un jour de classe : choisissez un autre jour pour {quoi}."
+        return _("Le dimanche n'est pas un jour de classe : choisissez un autre jour pour %(quoi)s.", quoi=quoi)
     if debut_annee and fin_annee and not debut_annee <= jour <= fin_annee:
-        return (f"Choisissez un jour de l'année scolaire, du {debut_annee:%d/%m/%Y} au {fin_annee:%d/%m/%Y}.")
+        return _("Choisissez un jour de l'année scolaire, du %(debut)s au %(fin)s.",
+                 debut=format_date(debut_annee), fin=format_date(fin_annee))
     return ""
 
 
@@ -138,7 +146,7 @@ def erreur_texte(texte: str, manque: str) -> str:
     if not texte.strip():
         return manque
     if len(texte) > CONTENU_MAX:
-        return f"{CONTENU_MAX} caractères au plus (ici {len(texte)})."
+        return _("%(max)d caractères au plus (ici %(longueur)d).", max=CONTENU_MAX, longueur=len(texte))
     return ""
 
 
@@ -160,30 +168,30 @@ class Lien:
 def erreur_url(url: str) -> str:
     """Why ``url`` may not be a homework's link ("" when it may)."""
     if not url:
-        return "Saisissez l'adresse du lien, qui commence par https:// (ou http://)."
+        return _("Saisissez l'adresse du lien, qui commence par https:// (ou http://).")
     if len(url) > URL_MAX:
-        return f"L'adresse fait au plus {URL_MAX} caractères."
+        return _("L'adresse fait au plus %(max)d caractères.", max=URL_MAX)
     if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
-        return "L'adresse ne doit pas contenir d'espace."
+        return _("L'adresse ne doit pas contenir d'espace.")
     try:
         parties = urlsplit(url)
         hote = parties.hostname
     except ValueError:
-        return "Cette adresse n'est pas valide."
+        return _("Cette adresse n'est pas valide.")
     if not url.lower().startswith(("http://", "https://")):
-        return "Seules les adresses web sont acceptées : elles commencent par https:// (ou http://)."
+        return _("Seules les adresses web sont acceptées : elles commencent par https:// (ou http://).")
     if "@" in parties.netloc:
-        return "L'adresse ne doit pas contenir de nom d'utilisateur ni de mot de passe avant le nom du site."
+        return _("L'adresse ne doit pas contenir de nom d'utilisateur ni de mot de passe avant le nom du site.")
     if not hote or "." not in hote.strip("."):
-        return "L'adresse doit nommer un site, par exemple https://www.ac-lille.fr/…"
+        return _("L'adresse doit nommer un site, par exemple https://www.ac-lille.fr/…")
     return ""
 
 
 def erreur_libelle_lien(libelle: str) -> str:
     if not libelle:
-        return "Donnez un libellé au lien (par exemple « Fiche d'exercices »)."
+        return _("Donnez un libellé au lien (par exemple « Fiche d'exercices »).")
     if len(libelle) > LIBELLE_LIEN_MAX:
-        return f"Le libellé fait au plus {LIBELLE_LIEN_MAX} caractères."
+        return _("Le libellé fait au plus %(max)d caractères.", max=LIBELLE_LIEN_MAX)
     return ""
 
 
@@ -203,7 +211,7 @@ def lire_liens(paires: Sequence[tuple[str, str]]) -> tuple[list[Lien], dict[str,
             erreurs[f"lien_url_{index}"] = message
         liens.append(Lien(libelle, url))
     if len(liens) > LIENS_MAX:
-        erreurs["liens"] = f"{LIENS_MAX} liens au plus par travail à faire."
+        erreurs["liens"] = _("%(max)d liens au plus par travail à faire.", max=LIENS_MAX)
     return liens, erreurs
 
 

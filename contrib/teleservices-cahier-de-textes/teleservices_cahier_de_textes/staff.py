@@ -24,21 +24,21 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    StaffRole, audit, now, periods, read_date, render, staff_establishment, structures, teaching_services, today,
-    write_transaction,
+    StaffRole, audit, format_date, gettext as _, lazy_gettext as _l, now, periods, read_date, render,
+    staff_establishment, structures, teaching_services, today, write_transaction,
 )
 from teleservices_cahier_de_textes import donnees, rules
 from teleservices_cahier_de_textes.tables import CahierDevoir, CahierFait, CahierSeance
 
 PAGE = "/administration/cahier"
 MESSAGES = {
-    "seance_ajoutee": "La séance est ajoutée au cahier de textes.",
-    "seance_modifiee": "La séance est modifiée.",
-    "seance_supprimee": "La séance est supprimée.",
-    "devoir_ajoute": "Le travail à faire est ajouté au cahier de textes.",
-    "devoir_modifie": "Le travail à faire est modifié.",
-    "devoir_supprime": "Le travail à faire est supprimé.",
-    "inchange": "Rien n'a changé : rien n'a été enregistré.",
+    "seance_ajoutee": _l("La séance est ajoutée au cahier de textes."),
+    "seance_modifiee": _l("La séance est modifiée."),
+    "seance_supprimee": _l("La séance est supprimée."),
+    "devoir_ajoute": _l("Le travail à faire est ajouté au cahier de textes."),
+    "devoir_modifie": _l("Le travail à faire est modifié."),
+    "devoir_supprime": _l("Le travail à faire est supprimé."),
+    "inchange": _l("Rien n'a changé : rien n'a été enregistré."),
 }
 LIGNES_LIENS = 3  # empty link rows a new homework's form shows (up to rules.LIENS_MAX)
 
@@ -92,7 +92,7 @@ async def portee_de(request: Request) -> Portee:
 def classe_ou_404(portee: Portee, valeur: Any) -> dict:
     classe = portee.classe(valeur)
     if classe is None:
-        raise NotFoundException("Classe ou groupe introuvable parmi vos classes.")
+        raise NotFoundException(_("Classe ou groupe introuvable parmi vos classes."))
     return classe
 
 
@@ -110,11 +110,11 @@ async def entree_ou_404(portee: Portee, sorte: str, entree_id: int) -> dict:
     table = CahierSeance if sorte == "seance" else CahierDevoir
     rows = await table.raw(ENTREE_SQL[sorte], entree_id, portee.etablissement_id)
     if not rows:
-        raise NotFoundException("Entrée introuvable.")
+        raise NotFoundException(_("Entrée introuvable."))
     row = rows[0]
     if (row["reference"] or row["enseignant_id"] != portee.enseignant_id or portee.classe(row["division_id"]) is None
             or not portee.enseigne(row["division_id"], row["matiere_id"])):
-        raise NotFoundException("Entrée introuvable parmi les vôtres.")
+        raise NotFoundException(_("Entrée introuvable parmi les vôtres."))
     for colonne in ("date", "donne_le", "pour_le"):
         if colonne in row:
             row[colonne] = donnees.as_date(row[colonne])
@@ -143,7 +143,7 @@ async def semaine_page(request: Request) -> Response:
     demande = request.query_params.get("division")
     classe = portee.classe(demande) if demande else (portee.classes[0] if len(portee.classes) == 1 else None)
     if demande and classe is None:
-        raise NotFoundException("Classe ou groupe introuvable parmi vos classes.")
+        raise NotFoundException(_("Classe ou groupe introuvable parmi vos classes."))
     lundi = semaine_de(request)
     jours: list[rules.Jour] = []
     if classe:
@@ -199,7 +199,7 @@ def _matiere(form: Formulaire, portee: Portee, classe: dict) -> None:
     choisie = form.valeurs["matiere"]
     form.matiere_id = next((i for i, _ in portee.matieres(classe["id"]) if str(i) == choisie), None)
     if form.matiere_id is None:
-        form.erreurs["matiere"] = f"Choisissez une matière que vous enseignez en {classe['libelle']}."
+        form.erreurs["matiere"] = _("Choisissez une matière que vous enseignez en %(classe)s.", classe=classe["libelle"])
 
 
 def _jour(form: Formulaire, nom: str, annee: tuple, quoi: str) -> dt.date | None:
@@ -217,8 +217,8 @@ async def lire_seance(source: Any, portee: Portee, classe: dict) -> Formulaire:
                        "date": str(source.get("date") or "").strip()[:20],
                        "contenu": rules.texte_saisi(source.get("contenu"))})
     _matiere(form, portee, classe)
-    form.date = _jour(form, "date", await annee_scolaire(portee.etablissement_id), "la séance")
-    if message := rules.erreur_texte(form.valeurs["contenu"], "Décrivez le travail fait en classe."):
+    form.date = _jour(form, "date", await annee_scolaire(portee.etablissement_id), _("la séance"))
+    if message := rules.erreur_texte(form.valeurs["contenu"], _("Décrivez le travail fait en classe.")):
         form.erreurs["contenu"] = message
     return form
 
@@ -230,12 +230,12 @@ async def lire_devoir(source: Any, portee: Portee, classe: dict) -> Formulaire:
                        "description": rules.texte_saisi(source.get("description"))})
     _matiere(form, portee, classe)
     annee = await annee_scolaire(portee.etablissement_id)
-    form.donne_le = _jour(form, "donne_le", annee, "ce travail (le jour où il est donné)")
-    form.pour_le = _jour(form, "pour_le", annee, "ce travail (le jour où il est à faire)")
+    form.donne_le = _jour(form, "donne_le", annee, _("ce travail (le jour où il est donné)"))
+    form.pour_le = _jour(form, "pour_le", annee, _("ce travail (le jour où il est à faire)"))
     if form.donne_le and form.pour_le and form.pour_le < form.donne_le:
-        form.erreurs["pour_le"] = (f"Le travail ne peut pas être à faire avant d'être donné, le "
-                                   f"{form.donne_le:%d/%m/%Y} : choisissez un jour qui suit.")
-    if message := rules.erreur_texte(form.valeurs["description"], "Décrivez le travail à faire."):
+        form.erreurs["pour_le"] = _("Le travail ne peut pas être à faire avant d'être donné, le %(date)s : "
+                                    "choisissez un jour qui suit.", date=format_date(form.donne_le))
+    if message := rules.erreur_texte(form.valeurs["description"], _("Décrivez le travail à faire.")):
         form.erreurs["description"] = message
     form.liens = [(str(source.get(f"lien_libelle_{i}") or "")[:rules.LIBELLE_LIEN_MAX * 2],
                    str(source.get(f"lien_url_{i}") or "")[:rules.URL_MAX * 2]) for i in range(rules.LIENS_MAX)]
@@ -283,7 +283,7 @@ async def classe_pour_ecrire(request: Request, valeur: Any) -> tuple[Portee, dic
     portee = await portee_de(request)
     classe = classe_ou_404(portee, valeur)
     if not portee.ecrit or not portee.matieres(classe["id"]):
-        raise NotFoundException("Seuls les enseignants de la classe écrivent dans son cahier de textes.")
+        raise NotFoundException(_("Seuls les enseignants de la classe écrivent dans son cahier de textes."))
     return portee, classe
 
 
@@ -314,7 +314,7 @@ async def ajouter_seance(request: Request) -> Response:
             saisie_par=request.user.identifiant[:120], reference="", cree_le=quand, modifie_le=quand,
         )).returning(CahierSeance.id)
         await audit(request, "cahier.seance.ajouter", "Séance ajoutée : " + _resume(
-            classe, _nom_matiere(portee, classe, form.matiere_id), f"{rules.jour_long(form.date)} {form.date.year}."))
+            classe, _nom_matiere(portee, classe, form.matiere_id), f"{form.date:%d/%m/%Y}."))
     return vers_semaine(classe["id"], form.date, "seance_ajoutee", f"seance-{row['id']}")
 
 
@@ -345,18 +345,19 @@ async def modifier_seance(request: Request) -> Response:
             CahierSeance.contenu: form.valeurs["contenu"], CahierSeance.modifie_le: now(),
         }).where((CahierSeance.id == seance["id"]) & (CahierSeance.enseignant_id == portee.enseignant_id))
         await audit(request, "cahier.seance.modifier", "Séance modifiée : " + _resume(
-            classe, _nom_matiere(portee, classe, form.matiere_id), f"{rules.jour_long(form.date)} {form.date.year}."))
+            classe, _nom_matiere(portee, classe, form.matiere_id), f"{form.date:%d/%m/%Y}."))
     return vers_semaine(classe["id"], form.date, "seance_modifiee", f"seance-{seance['id']}")
 
 
-async def _confirmer_suppression(request: Request, sorte: str, entree_id: int, quoi: str, jour: str) -> Response:
+async def _confirmer_suppression(request: Request, sorte: str, entree_id: int, titre: str, jour: str) -> Response:
     """« Supprimer … ? » for one of the teacher's own entries (a lesson, or homework), dated by
-    its ``jour`` column, with the way back to its week."""
+    its ``jour`` column, with the way back to its week; ``titre`` is the page's heading and its
+    button (« Supprimer la séance »)."""
     portee = await portee_de(request)
     entree = await entree_ou_404(portee, sorte, entree_id)
     classe = classe_ou_404(portee, entree["division_id"])
     return render(request, "cahier/personnels/supprimer.html", {
-        "sorte": sorte, "quoi": quoi, "entree": entree, "classe": classe,
+        "sorte": sorte, "titre": titre, "entree": entree, "classe": classe,
         "matiere": _nom_matiere(portee, classe, entree["matiere_id"]), "jour": rules.jour_long(entree[jour]),
         "retour": f"{PAGE}/?" + urlencode({"division": classe["id"],
                                           "semaine": rules.cle_semaine(rules.lundi_de(entree[jour]))}),
@@ -365,7 +366,8 @@ async def _confirmer_suppression(request: Request, sorte: str, entree_id: int, q
 
 @get("/seances/{seance_id:int}/supprimer", name="cahier:supprimer-seance")
 async def supprimer_seance_page(request: Request) -> Response:
-    return await _confirmer_suppression(request, "seance", request.path_params["seance_id"], "la séance", "date")
+    return await _confirmer_suppression(request, "seance", request.path_params["seance_id"],
+                                        _("Supprimer la séance"), "date")
 
 
 @post("/seances/{seance_id:int}/supprimer")
@@ -378,7 +380,7 @@ async def supprimer_seance(request: Request) -> Response:
             (CahierSeance.id == seance["id"]) & (CahierSeance.enseignant_id == portee.enseignant_id))
         await audit(request, "cahier.seance.supprimer", "Séance supprimée : " + _resume(
             classe, _nom_matiere(portee, classe, seance["matiere_id"]),
-            f"{rules.jour_long(seance['date'])} {seance['date'].year}."))
+            f"{seance['date']:%d/%m/%Y}."))
     return vers_semaine(classe["id"], seance["date"], "seance_supprimee")
 
 
@@ -396,8 +398,8 @@ async def nouveau_devoir_page(request: Request) -> Response:
 
 
 def _detail_devoir(classe: dict, matiere: str, donne_le: dt.date, pour_le: dt.date, liens: int) -> str:
-    return _resume(classe, matiere, f"pour le {rules.jour_long(pour_le)} {pour_le.year} "
-                                    f"(donné le {donne_le:%d/%m/%Y}), {liens} lien(s).")
+    # The journal's line, in French whatever the teacher's language (a record): dates as numbers.
+    return _resume(classe, matiere, f"pour le {pour_le:%d/%m/%Y} (donné le {donne_le:%d/%m/%Y}), {liens} lien(s).")
 
 
 @post("/devoirs/nouveau")
@@ -455,8 +457,8 @@ async def modifier_devoir(request: Request) -> Response:
 
 @get("/devoirs/{devoir_id:int}/supprimer", name="cahier:supprimer-devoir")
 async def supprimer_devoir_page(request: Request) -> Response:
-    return await _confirmer_suppression(request, "devoir", request.path_params["devoir_id"], "le travail à faire",
-                                        "pour_le")
+    return await _confirmer_suppression(request, "devoir", request.path_params["devoir_id"],
+                                        _("Supprimer le travail à faire"), "pour_le")
 
 
 @post("/devoirs/{devoir_id:int}/supprimer")
