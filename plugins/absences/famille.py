@@ -22,11 +22,14 @@ from teleservices.core.api import (
     PAR_MOIS, CurrentChild, Filtre, Periode, filtre, htmx_target, mois_de_l_annee, new_private_link, now, periods,
     private_link_created, render, revoke_private_link, service_options, today,
 )
+from teleservices.core.api import gettext as _
+from teleservices.core.api import lazy_gettext as _l
 from teleservices.plugins.absences import graphique, rules
 from teleservices.plugins.absences.tables import CONSTATEE, AbsencesAbsence
 
 RESULTATS = "absences-resultats"  # the region the filter form swaps with htmx
 DIALOGUE = "absences-dialogue-contenu"  # where htmx puts a dialog's content
+TITRE = _l("la vie scolaire de")  # the child header's « la vie scolaire de Léa M., née le … »
 
 # The counted half-days of a pupil between two days, with the reasons' labels (a half-day with
 # several absences is one row).
@@ -98,7 +101,7 @@ def _dialogue(request: Request, template: str) -> str:
 def _contexte(request: Request, child: Any, vue: Vue, **extra: Any) -> dict[str, Any]:
     return {
         "child": child,
-        "titre": "la vie scolaire de",
+        "titre": TITRE,
         "base": _base(child),
         "publiees": publiees(service_options(request)),
         "periodes": vue.periodes,
@@ -128,21 +131,21 @@ async def semaine(request: Request, child: CurrentChild) -> Response:
     """The half-days counted in one week (among its days inside the filter)."""
     lundi = rules.semaine_de_cle(request.path_params["cle"])
     if lundi is None:
-        raise NotFoundException("Semaine inconnue.")
+        raise NotFoundException(_("Semaine inconnue."))
     vue = await lire(request, child)
     ligne = next((l for l in vue.lignes if l.semaine.lundi == lundi), None)
     if ligne is None:
-        raise NotFoundException("Cette semaine n'appartient pas à la période choisie.")
+        raise NotFoundException(_("Cette semaine n'appartient pas à la période choisie."))
     jours = [(j, d, m) for j, d, m in vue.comptees if ligne.semaine.garde(j)]
     contexte = _contexte(request, child, vue, ligne=ligne, jours=jours, libelle=rules.DEMI_JOURNEE_LIBELLE,
-                         jour_long=lambda j: f"{rules.JOURS_LONGS[j.weekday()]} {j:%d/%m/%Y}")
+                         jour_long=rules.jour_long)
     return render(request, _dialogue(request, "absences/semaine"), contexte)
 
 
 @get("/vie-scolaire", name="absences:contact")
 async def contact(request: Request, child: CurrentChild) -> Response:
     """« La vie scolaire »: the establishment's address, e-mail, phone and fax (guide 3.5)."""
-    contexte = {"child": child, "titre": "la vie scolaire de", "base": _base(child),
+    contexte = {"child": child, "titre": TITRE, "base": _base(child),
                 "contact": coordonnees(child.etablissement, service_options(request))}
     return render(request, _dialogue(request, "absences/contact"), contexte)
 
@@ -170,7 +173,7 @@ def coordonnees(etab: Any, options: dict[str, Any]) -> Coordonnees:
 @get("/calendrier", name="absences:calendrier")
 async def calendrier(request: Request, child: CurrentChild) -> Response:
     """How to follow the absences in a calendar: download, or subscribe through a private link."""
-    contexte = {"child": child, "titre": "la vie scolaire de", "base": _base(child),
+    contexte = {"child": child, "titre": TITRE, "base": _base(child),
                 "publiees": publiees(service_options(request)), "revoque": request.query_params.get("revoque") == "1",
                 "lien_cree_le": await private_link_created(request, child)}
     return render(request, "absences/calendrier.html", contexte)
@@ -180,7 +183,7 @@ async def calendrier(request: Request, child: CurrentChild) -> Response:
 async def nouveau_lien(request: Request, child: CurrentChild) -> Response:
     """A new private link, shown once; it replaces (and so revokes) the previous one."""
     lien = await new_private_link(request, child) + "absences.ics"
-    contexte = {"child": child, "titre": "la vie scolaire de", "base": _base(child),
+    contexte = {"child": child, "titre": TITRE, "base": _base(child),
                 "publiees": publiees(service_options(request)), "lien": lien,
                 "lien_cree_le": await private_link_created(request, child)}
     return render(request, "absences/calendrier.html", contexte)
@@ -199,7 +202,7 @@ async def _ics(request: Request, child: Any) -> Response:
     comptees = []
     if annee.debut and publiees(service_options(request)):
         comptees = await demi_journees(child, annee.debut, annee.fin)
-    texte = rules.calendrier(f"Absences de {child.nom_court}", comptees, f"eleve{child.id}", now())
+    texte = rules.calendrier(_("Absences de %(nom)s", nom=child.nom_court), comptees, f"eleve{child.id}", now())
     return Response(texte, media_type="text/calendar; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="absences-{child.id}.ics"',
         "Cache-Control": "private, no-store",

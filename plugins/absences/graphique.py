@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from teleservices.core.api import gettext as _
 from teleservices.plugins.absences.rules import LigneSemaine
 
 HAUTEUR = 140
@@ -41,8 +42,10 @@ class Barres:
 
     @property
     def description(self) -> str:
-        semaines = ", ".join(f"semaine {b.numero} : {b.nombre}" for b in self.barres)
-        return f"Nombre de demi-journées d'absence par semaine, de la plus ancienne à la plus récente : {semaines}."
+        semaines = ", ".join(
+            _("semaine %(numero)s : %(nombre)s", numero=b.numero, nombre=b.nombre) for b in self.barres)
+        return _("Nombre de demi-journées d'absence par semaine, de la plus ancienne à la plus récente : %(semaines)s.",
+                 semaines=semaines)
 
 
 def barres(lignes: Sequence[LigneSemaine]) -> Barres | None:

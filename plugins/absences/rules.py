@@ -20,11 +20,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
+from teleservices.core.api import format_date
+from teleservices.core.api import gettext as _
+from teleservices.core.api import lazy_gettext as _l
 from teleservices.plugins.absences.tables import APRES_MIDI, CONSTATEE, DEMI_JOURNEES, MATIN
 
-JOURS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
-JOURS_LONGS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-DEMI_JOURNEE_LIBELLE = {MATIN: "matin", APRES_MIDI: "après-midi"}
+JOURS_LONGS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")  # the API's messages (French)
+JOUR_LONG = "EEEE dd/MM/y"  # « lundi 23/06/2014 » (a Babel pattern for format_date)
+DEMI_JOURNEE_LIBELLE = {MATIN: _l("matin"), APRES_MIDI: _l("après-midi")}
 SAMEDI = 5  # weekday(): a school week runs from Monday (0) to Saturday (5)
 
 DemiJournee = tuple[dt.date, str]  # (day, MATIN | APRES_MIDI)
@@ -47,8 +50,13 @@ def chronologique(absence: tuple) -> tuple[dt.date, int]:
 
 
 def jour_court(jour: dt.date) -> str:
-    """« lun. 23/06/2014 », as the guide's table writes a day."""
-    return f"{JOURS[jour.weekday()]} {jour:%d/%m/%Y}"
+    """« lun. 23/06/2014 », as the guide's table writes a day (« Mon 23/06/2014 » in English)."""
+    return format_date(jour, "jour")
+
+
+def jour_long(jour: dt.date) -> str:
+    """« lundi 23/06/2014 » (« Monday 23/06/2014 » in English)."""
+    return format_date(jour, JOUR_LONG)
 
 
 @dataclass(frozen=True)
@@ -157,14 +165,16 @@ def calendrier(
     ]
     for jour, demi, motif in sorted(absences, key=chronologique):
         debut, fin = HEURES[demi]
+        resume = _("Absence (%(demi_journee)s)", demi_journee=DEMI_JOURNEE_LIBELLE[demi])
+        description = _("Motif : %(motif)s", motif=motif)
         lignes += [
             "BEGIN:VEVENT",
             f"UID:{jour:%Y%m%d}-{demi}-{uid}@teleservices",
             f"DTSTAMP:{stamp}",
             f"DTSTART:{dt.datetime.combine(jour, debut):%Y%m%dT%H%M%S}",
             f"DTEND:{dt.datetime.combine(jour, fin):%Y%m%dT%H%M%S}",
-            f"SUMMARY:{_texte('Absence (' + DEMI_JOURNEE_LIBELLE[demi] + ')')}",
-            *([f"DESCRIPTION:{_texte('Motif : ' + motif)}"] if motif else []),
+            f"SUMMARY:{_texte(resume)}",
+            *([f"DESCRIPTION:{_texte(description)}"] if motif else []),
             "TRANSP:TRANSPARENT",
             "END:VEVENT",
         ]

@@ -27,23 +27,26 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    Periode, audit, establishment_options, htmx_target, notify, now, periods, pupils_of_structure, read_date, render,
-    save_establishment_options, staff_establishment, structures, today, write_transaction,
+    Periode, audit, establishment_options, format_date, htmx_target, notify, now, periods, pupils_of_structure,
+    read_date, render, save_establishment_options, staff_establishment, structures, today, write_transaction,
 )
-from teleservices.plugins.absences.rules import DEMI_JOURNEE_LIBELLE, JOURS_LONGS, est_comptee
-from teleservices.plugins.absences.tables import CONSTATEE, DEMI_JOURNEES, ETATS, SIGNALEE, AbsencesAbsence
+from teleservices.core.api import gettext as _
+from teleservices.core.api import lazy_gettext as _l
+from teleservices.plugins.absences.rules import DEMI_JOURNEE_LIBELLE, est_comptee, jour_long
+from teleservices.plugins.absences.tables import (
+    APRES_MIDI, CONSTATEE, DEMI_JOURNEES, ETATS, MATIN, SIGNALEE, AbsencesAbsence,
+)
 
 PAGE = "/administration/absences/"
 SERVICE = "absences"
 SAISIE = "absences-saisie"  # the region (choice of class and day, grid) that htmx swaps
 MOTIF_MAX = 120
 DIMANCHE = 6
-ETAT_LIBELLE = {SIGNALEE: "signalée", CONSTATEE: "constatée"}
-MESSAGES = {
-    "saisie": "Les absences sont enregistrées.",
-    "inchange": "Aucune absence n'a changé : rien n'a été enregistré.",
-    "reglages": "Les réglages de publication et de contact sont enregistrés.",
-    "reglages_inchanges": "Les réglages de publication et de contact n'ont pas changé : rien n'a été enregistré.",
+ETAT_LIBELLE = {SIGNALEE: _l("signalée"), CONSTATEE: _l("constatée")}
+MESSAGES = {  # the confirmations after a save (« saisie » has its counts: confirmation())
+    "inchange": _l("Aucune absence n'a changé : rien n'a été enregistré."),
+    "reglages": _l("Les réglages de publication et de contact sont enregistrés."),
+    "reglages_inchanges": _l("Les réglages de publication et de contact n'ont pas changé : rien n'a été enregistré."),
 }
 COMPTES = ("ajoutees", "modifiees", "supprimees")
 
@@ -69,14 +72,15 @@ def jour_par_defaut() -> dt.date:
 def erreur_du_jour(jour: dt.date | None, periodes: list[Periode]) -> str:
     """Why absences cannot be entered on this day ("" when they can)."""
     if jour is None:
-        return "Saisissez le jour, au format jj/mm/aaaa."
+        return _("Saisissez le jour, au format jj/mm/aaaa.")
     if jour.weekday() == DIMANCHE:
-        return "Le dimanche n'est pas un jour de classe : choisissez un autre jour."
+        return _("Le dimanche n'est pas un jour de classe : choisissez un autre jour.")
     if not periodes:
-        return "L'année scolaire n'a pas encore de périodes (import SIECLE) : aucune absence ne peut être saisie."
+        return _("L'année scolaire n'a pas encore de périodes (import SIECLE) : aucune absence ne peut être saisie.")
     debut, fin = min(p.debut for p in periodes), max(p.fin for p in periodes)
     if not debut <= jour <= fin:
-        return f"Choisissez un jour de l'année scolaire, du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}."
+        return _("Choisissez un jour de l'année scolaire, du %(debut)s au %(fin)s.",
+                 debut=format_date(debut), fin=format_date(fin))
     return ""
 
 
@@ -110,7 +114,7 @@ async def lire_choix(etablissement_id: int, source: Any) -> Choix:
                   (source.get("jour") or "").strip()[:20] or jour_par_defaut().isoformat())
     choix.division = next((c for c in classes if str(c["id"]) == choix.division_saisie), None)
     if choix.division_saisie and choix.division is None:
-        choix.erreurs["division"] = "Choisissez une classe de l'établissement."
+        choix.erreurs["division"] = _("Choisissez une classe de l'établissement.")
     jour = read_date(choix.jour_saisi)
     if jour is not None:
         choix.jour_saisi = jour.isoformat()
@@ -174,9 +178,9 @@ async def lire_releve(etablissement_id: int, jour: dt.date, eleves: list[dict]) 
 
 def decrire(saisie: Saisie) -> str:
     """« constatée, classée, motif légitime — Maladie »."""
-    parties = [ETAT_LIBELLE.get(saisie.etat, saisie.etat), "classée" if saisie.classee else "non classée"]
+    parties = [str(ETAT_LIBELLE.get(saisie.etat, saisie.etat)), _("classée") if saisie.classee else _("non classée")]
     if saisie.classee or saisie.legitime:
-        parties.append("motif légitime" if saisie.legitime else "motif non légitime")
+        parties.append(_("motif légitime") if saisie.legitime else _("motif non légitime"))
     texte = ", ".join(parties)
     return f"{texte} — {saisie.motif}" if saisie.motif else texte
 
@@ -200,17 +204,18 @@ def erreurs_de_saisie(saisie: Saisie, a_venir: bool) -> dict[str, str]:
     """The errors of one half-day, by field ("etat", "motif")."""
     erreurs = {}
     if saisie.etat not in ("", *ETATS):
-        erreurs["etat"] = "Choisissez « — », « Signalée » ou « Constatée »."
+        erreurs["etat"] = _("Choisissez « — », « Signalée » ou « Constatée ».")
     elif not saisie.etat and (saisie.classee or saisie.legitime):
-        erreurs["etat"] = ("« Classée » ou « Motif légitime » est coché sans absence : choisissez "
-                           "« Signalée » ou « Constatée », ou décochez.")
+        erreurs["etat"] = _("« Classée » ou « Motif légitime » est coché sans absence : choisissez "
+                            "« Signalée » ou « Constatée », ou décochez.")
     elif not saisie.etat and saisie.motif:
-        erreurs["etat"] = ("Un motif est saisi sans absence : choisissez « Signalée » ou « Constatée », "
-                           "ou videz le motif.")
+        erreurs["etat"] = _("Un motif est saisi sans absence : choisissez « Signalée » ou « Constatée », "
+                            "ou videz le motif.")
     elif saisie.etat == CONSTATEE and a_venir:
-        erreurs["etat"] = "Une absence à venir ne peut pas être constatée : choisissez « Signalée »."
+        erreurs["etat"] = _("Une absence à venir ne peut pas être constatée : choisissez « Signalée ».")
     if len(saisie.motif) > MOTIF_MAX:
-        erreurs["motif"] = f"Le motif fait au plus {MOTIF_MAX} caractères (ici {len(saisie.motif)})."
+        erreurs["motif"] = _("Le motif fait au plus %(max)s caractères (ici %(longueur)s).",
+                             max=MOTIF_MAX, longueur=len(saisie.motif))
     return erreurs
 
 
@@ -321,17 +326,31 @@ async def notify_families(request: Request, etablissement_id: int, jour: dt.date
     for eleve_id, demis in counted.items():
         by_half_days.setdefault(tuple(d for d in DEMI_JOURNEES if d in demis), []).append(eleve_id)
     for demis, eleves in by_half_days.items():
-        quand = " et ".join(DEMI_JOURNEE_LIBELLE[d] for d in demis)
-        titre = (f"Absence comptée le {jour_long(jour)} ({quand})" if len(demis) == 1
-                 else f"Absences comptées le {jour_long(jour)} ({quand})")
-        await notify(request, eleves, "absences.comptees", titre)
+        await notify(request, eleves, "absences.comptees", titre_de_notification(jour, demis))
+
+
+def titre_de_notification(jour: dt.date, demis: tuple[str, ...]) -> Any:
+    """« Absence comptée le lundi 23/06/2014 (matin) »: lazy, so that the core writes it in each
+    recipient's language, the day included."""
+    quand = JourLong(jour)
+    if demis == (MATIN,):
+        return _l("Absence comptée le %(jour)s (matin)", jour=quand)
+    if demis == (APRES_MIDI,):
+        return _l("Absence comptée le %(jour)s (après-midi)", jour=quand)
+    return _l("Absences comptées le %(jour)s (matin et après-midi)", jour=quand)
+
+
+@dataclass(frozen=True)
+class JourLong:
+    """« lundi 23/06/2014 », written when shown: in the language of the notification's reader."""
+
+    jour: dt.date
+
+    def __str__(self) -> str:
+        return jour_long(self.jour)
 
 
 # --- the page --------------------------------------------------------------------------------------------
-
-
-def jour_long(jour: dt.date) -> str:
-    return f"{JOURS_LONGS[jour.weekday()]} {jour:%d/%m/%Y}"
 
 
 def grille(eleves: list[dict], releve: Releve, saisies: dict[Cle, Saisie] | None) -> list[dict]:
@@ -349,11 +368,11 @@ def grille(eleves: list[dict], releve: Releve, saisies: dict[Cle, Saisie] | None
 
 def confirmation(request: Request) -> str:
     ok = request.query_params.get("ok") or ""
-    message = MESSAGES.get(ok, "")
     if ok == "saisie":
         a, m, s = (_nombre(request.query_params.get(k)) for k in COMPTES)
-        message = f"{message[:-1]} : {a} ajoutée(s), {m} modifiée(s), {s} supprimée(s)."
-    return message
+        return _("Les absences sont enregistrées : %(ajoutees)s ajoutée(s), %(modifiees)s modifiée(s), "
+                 "%(supprimees)s supprimée(s).", ajoutees=a, modifiees=m, supprimees=s)
+    return str(MESSAGES.get(ok, ""))
 
 
 def _nombre(value: str | None) -> int:
@@ -407,10 +426,10 @@ async def enregistrer(request: Request) -> Response:
     form = await request.form()
     choix = await lire_choix(etablissement_id, form)
     if choix.division is None:
-        choix.erreurs.setdefault("division", "Choisissez une classe.")
+        choix.erreurs.setdefault("division", _("Choisissez une classe."))
     eleves = await pupils_of_structure(choix.division["id"]) if choix.division else []
     saisies, erreurs = lire_grille(form, eleves, choix.jour)
-    general = ("Le formulaire nomme un élève qui n'est pas dans cette classe : rien n'a été enregistré."
+    general = (_("Le formulaire nomme un élève qui n'est pas dans cette classe : rien n'a été enregistré.")
                if eleves_etrangers(form, eleves) else "")
     if choix.erreurs or erreurs or general:
         return await afficher(request, choix, Formulaires(saisies, erreurs, general), eleves)
@@ -442,8 +461,8 @@ def erreur_de_numero(numero: str) -> str:
     if not numero:
         return ""
     if not TELEPHONE.match(numero) or not 4 <= sum(c.isdigit() for c in numero) <= 15:
-        return ("Saisissez un numéro fait de chiffres, d'espaces et de points, avec un « + » au début s'il "
-                "est international (par exemple 03 20 00 00 03), ou laissez vide.")
+        return _("Saisissez un numéro fait de chiffres, d'espaces et de points, avec un « + » au début s'il "
+                 "est international (par exemple 03 20 00 00 03), ou laissez vide.")
     return ""
 
 
@@ -453,8 +472,8 @@ def lire_reglages(form: Any) -> tuple[dict[str, Any], dict[str, str]]:
     erreurs = {}
     mel = valeurs["contact_mel"]
     if mel and (len(mel) > 120 or not MEL.match(mel)):
-        erreurs["contact_mel"] = ("Saisissez une adresse électronique valide (par exemple "
-                                  "vie-scolaire@ac-lille.fr), ou laissez vide.")
+        erreurs["contact_mel"] = _("Saisissez une adresse électronique valide (par exemple "
+                                   "vie-scolaire@ac-lille.fr), ou laissez vide.")
     for cle in ("contact_telephone", "contact_telecopie"):
         if erreur := erreur_de_numero(valeurs[cle]):
             erreurs[cle] = erreur
