@@ -1,6 +1,6 @@
 """Le livret personnel de compétences: guide section 3.6."""
 
-from teleservices.core.api import DemoContext, ServiceSpec, StaffRole, UserType, hookimpl
+from teleservices.core.api import DemoContext, ServiceSpec, StaffRole, UserType, hookimpl, lazy_gettext as _l
 from teleservices.plugins.lpc import demo, famille
 from teleservices.plugins.lpc.api import ROUTES as API_ROUTES
 from teleservices.plugins.lpc.import_page import ROUTES as IMPORT_ROUTES
@@ -8,13 +8,13 @@ from teleservices.plugins.lpc.staff import ROUTES as STAFF_ROUTES
 
 SERVICE = ServiceSpec(
     key="lpc",
-    label="Le livret personnel de compétences",
+    label=_l("Le livret personnel de compétences"),
     icon="lpc/icon.svg",
     audiences=frozenset({UserType.PARENT, UserType.ELEVE}),
     national=True,
     mobile=False,
     order=30,
-    description="Les compétences du socle commun et leur date de validation.",
+    description=_l("Les compétences du socle commun et leur date de validation."),
     routes=famille.ROUTES,
     staff_routes=[*STAFF_ROUTES, *IMPORT_ROUTES],
     api_routes=API_ROUTES,

@@ -14,7 +14,9 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
 
-from teleservices.core.api import CurrentChild, download, htmx_target, pupil_teaching_team, render, teacher_name, today
+from teleservices.core.api import (
+    CurrentChild, download, gettext as _, htmx_target, pupil_teaching_team, render, teacher_name, today,
+)
 from teleservices.plugins.lpc import livret as lecture
 from teleservices.plugins.lpc.pdf import livret_pdf
 
@@ -46,7 +48,7 @@ async def competence(request: Request, child: CurrentChild) -> Response:
     code = request.path_params["code"]
     lue = livret.courant.competence(code)
     if lue is None:
-        raise NotFoundException("Compétence inconnue pour ce palier.")
+        raise NotFoundException(_("Compétence inconnue pour ce palier."))
     if htmx_target(request, f"detail-{lue.ancre}"):
         return render(request, "lpc/detail_fragment.html", {**_contexte(child, livret, code), "lue": lue})
     return render(request, "lpc/livret.html", _contexte(child, livret, code))

@@ -15,6 +15,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from teleservices.core.api import lazy_gettext as _l
 
 SOURCE = Path(__file__).resolve().parent / "data" / "lpc_socle_commun_2010.json"
 # The counts SOURCES.md gives: (compétences, items) per palier. Loading checks them.
@@ -22,6 +25,13 @@ COMPTES = {1: (3, 46), 2: (8, 110), 3: (7, 98)}
 # Compétence 2 (a modern language) is validated at a CECRL level: A1 at palier 2, A2 at palier 3.
 NIVEAU_LANGUE = {2: "A1", 3: "A2"}
 LANGUE = "2"  # the ref of compétence 2
+# The paliers' names as the pages show them, in the page's language (the French ones are the
+# grid's own, « Palier 3 (fin troisième) »); the compétences' and items' wording is never translated.
+NOMS_PALIERS = {
+    1: _l("Palier 1 (fin CE1)"),
+    2: _l("Palier 2 (fin CM2)"),
+    3: _l("Palier 3 (fin troisième)"),
+}
 
 
 @dataclass(frozen=True)
@@ -62,8 +72,13 @@ class Competence:
 @dataclass(frozen=True)
 class Palier:
     numero: int
-    nom: str  # « Palier 3 (fin troisième) »
+    nom: str  # « Palier 3 (fin troisième) », the grid's
     competences: tuple[Competence, ...]
+
+    @property
+    def titre(self) -> Any:
+        """The palier's name in the page's language (a lazy string): « Palier 3 (fin troisième) »."""
+        return NOMS_PALIERS.get(self.numero, self.nom)
 
     @property
     def items(self) -> tuple[Item, ...]:

@@ -25,8 +25,8 @@ from litestar.datastructures import UploadFile
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    StaffRole, audit, pupils_of_establishment, render, staff_establishment, staff_guard, structures, today,
-    write_transaction,
+    StaffRole, audit, lazy_gettext as _l, pupils_of_establishment, render, staff_establishment, staff_guard, structures,
+    today, write_transaction,
 )
 from teleservices.plugins.lpc import xml_import
 from teleservices.plugins.lpc.api import Lu, ecrire, prevoir
@@ -36,8 +36,8 @@ from teleservices.plugins.lpc.grille import grille
 MAX_UPLOAD = xml_import.MAX_BYTES + 64 * 1024
 MAX_CONFIRMATION = xml_import.MAX_BYTES * 4 // 3 + 64 * 1024
 COMPTES = ("validees", "modifiees", "inchangees", "retirees")
-CHOISIR = "Choisissez le fichier XML exporté par l'outil de suivi des compétences."
-A_RENVOYER = "Le fichier n'a pas pu être importé : envoyez-le de nouveau."
+CHOISIR = _l("Choisissez le fichier XML exporté par l'outil de suivi des compétences.")
+A_RENVOYER = _l("Le fichier n'a pas pu être importé : envoyez-le de nouveau.")
 GUARDS = [staff_guard(StaffRole.CHEF)]
 
 
@@ -83,7 +83,7 @@ async def import_preview(request: Request) -> Response:
     """The file read and checked, and what it would change: nothing is written here."""
     upload = (await request.form()).get("fichier")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return _page(request, CHOISIR)
+        return _page(request, str(CHOISIR))
     data = await upload.read()
     apercu, pupils = await _lire(request, data)
     if not apercu.valide:
@@ -110,7 +110,7 @@ async def import_confirm(request: Request) -> Response:
         data = b""
     apercu = (await _lire(request, data))[0] if data else None
     if apercu is None or not apercu.valide:
-        return _page(request, A_RENVOYER)
+        return _page(request, str(A_RENVOYER))
     fichier = str(form.get("fichier", ""))[:120]
     async with write_transaction():
         bilan = await ecrire(staff_establishment(request), Lu(apercu.validations, [], []),

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
+from teleservices.core.api import gettext as _, lazy_gettext as _l
 from teleservices.plugins.lpc.grille import NIVEAU_LANGUE, Competence, Grille, palier_du_code
 
 PALIER_PAR_DEFAUT = 3
@@ -25,13 +26,13 @@ class Couleur:
     colour alone)."""
 
     classe: str
-    nom: str
+    nom: Any  # a lazy string: shown in the page's language
 
 
 COULEURS = {
-    3: Couleur("palier-3", "vert"),
-    2: Couleur("palier-2", "orange"),
-    1: Couleur("palier-1", "bleu"),
+    3: Couleur("palier-3", _l("vert")),
+    2: Couleur("palier-2", _l("orange")),
+    1: Couleur("palier-1", _l("bleu")),
 }
 
 
@@ -70,12 +71,13 @@ def progression(competence: Competence, valides: Iterable[str]) -> Progression:
     return Progression(sum(1 for item in competence.items if item.code in codes), len(competence.items))
 
 
-# What a validation must respect (staff page, API): each returns the French reason, or None.
+# What a validation must respect (staff page, import, API): each returns the reason in the request's
+# language, or None (the API's requests are always French: its messages stay French).
 
 
 def erreur_code(code: str, grille: Grille) -> str | None:
     if code not in grille.competences and code not in grille.items:
-        return f"Code inconnu dans la grille du LPC : {code}."
+        return _("Code inconnu dans la grille du LPC : %(code)s.", code=code)
     return None
 
 
@@ -85,9 +87,9 @@ PREMIER_JOUR = dt.date(2006, 7, 11)
 
 def erreur_date(date: dt.date, aujourdhui: dt.date) -> str | None:
     if date > aujourdhui:
-        return "La date de validation ne peut pas être dans le futur."
+        return _("La date de validation ne peut pas être dans le futur.")
     if date < PREMIER_JOUR:
-        return "La date de validation ne peut pas précéder le socle commun (11/07/2006) : vérifiez l'année."
+        return _("La date de validation ne peut pas précéder le socle commun (11/07/2006) : vérifiez l'année.")
     return None
 
 
@@ -95,11 +97,11 @@ def erreur_langue(palier: int, langue: str, niveau: str) -> str | None:
     """Compétence 2 is validated in a named language at the palier's level (A1, A2)."""
     attendu = NIVEAU_LANGUE.get(palier)
     if attendu is None:
-        return f"Le palier {palier} ne valide pas de niveau de langue."
+        return _("Le palier %(palier)s ne valide pas de niveau de langue.", palier=palier)
     if niveau != attendu:
-        return f"Au palier {palier}, le niveau validé est {attendu}."
+        return _("Au palier %(palier)s, le niveau validé est %(niveau)s.", palier=palier, niveau=attendu)
     if not langue.strip():
-        return "Indiquez la langue (par exemple « ANGLAIS LV1 »)."
+        return _("Indiquez la langue (par exemple « ANGLAIS LV1 »).")
     if len(langue.strip()) > LANGUE_MAX:
-        return f"Le nom de la langue ne dépasse pas {LANGUE_MAX} caractères."
+        return _("Le nom de la langue ne dépasse pas %(max)s caractères.", max=LANGUE_MAX)
     return None

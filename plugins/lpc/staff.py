@@ -29,8 +29,8 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    StaffRole, audit, htmx_target, now, pupils_of_structure, read_date, render, staff_establishment,
-    structures, subjects, teaching_services, today, write_transaction,
+    StaffRole, audit, gettext as _, htmx_target, lazy_gettext as _l, now, pupils_of_structure, read_date, render,
+    staff_establishment, structures, subjects, teaching_services, today, write_transaction,
 )
 from teleservices.plugins.lpc.grille import NIVEAU_LANGUE, Competence, grille
 from teleservices.plugins.lpc.rules import LANGUE_MAX, PALIER_PAR_DEFAUT, erreur_code, erreur_date, erreur_langue
@@ -41,13 +41,10 @@ SAISIE = "lpc-saisie"  # the region (choice of class, palier and compétence, gr
 PALIERS = (3, 2)  # the collège's palier first; palier 2 for 6e pupils still validating it
 COMPTES = ("items_valides", "items_retires", "competences_validees", "competences_modifiees",
            "competences_retirees")
-MESSAGES = {
-    "saisie": "Les validations sont enregistrées.",
-    "inchange": "Aucune validation n'a changé : rien n'a été enregistré.",
-}
-CHOIX_REFUSE = ("Le formulaire ne nomme pas une classe, un palier et une compétence de la grille : "
-                "rien n'a été enregistré.")
-ELEVE_ETRANGER = "Le formulaire nomme un élève qui n'est pas dans cette classe : rien n'a été enregistré."
+INCHANGE = _l("Aucune validation n'a changé : rien n'a été enregistré.")
+CHOIX_REFUSE = _l("Le formulaire ne nomme pas une classe, un palier et une compétence de la grille : "
+                  "rien n'a été enregistré.")
+ELEVE_ETRANGER = _l("Le formulaire nomme un élève qui n'est pas dans cette classe : rien n'a été enregistré.")
 
 
 def go(url: str) -> Response:
@@ -106,15 +103,15 @@ async def lire_choix(request: Request, source: Any) -> Choix:
     if valeurs["division"]:
         choix.division = next((c for c in classes if str(c["id"]) == valeurs["division"]), None)
         if choix.division is None:
-            raise NotFoundException("Classe introuvable parmi vos classes.")
+            raise NotFoundException(_("Classe introuvable parmi vos classes."))
     if valeurs["palier"] and valeurs["palier"] not in {str(p) for p in PALIERS}:
-        choix.erreurs["palier"] = "Choisissez le palier 3 ou le palier 2."
+        choix.erreurs["palier"] = _("Choisissez le palier 3 ou le palier 2.")
         return choix
     choix.palier = int(valeurs["palier"] or PALIER_PAR_DEFAUT)
     ref = valeurs["competence"] or choix.competences[0].ref
     choix.competence = grille().competences.get(f"P{choix.palier}.C{ref}")
     if choix.competence is None:
-        choix.erreurs["competence"] = f"Choisissez une compétence du palier {choix.palier}."
+        choix.erreurs["competence"] = _("Choisissez une compétence du palier %(palier)s.", palier=choix.palier)
     else:
         valeurs["palier"], valeurs["competence"] = str(choix.palier), ref
     return choix
@@ -205,12 +202,13 @@ def intrus(form: Any, eleves: list[dict], competence: Competence) -> str:
     noms = list(form.keys())
     if any(i not in ids for i in form.getall("eleve", [])) or any(
             m[1] not in ids for m in map(CHAMP_ELEVE.match, noms) if m):
-        return ELEVE_ETRANGER
+        return str(ELEVE_ETRANGER)
     attendus = {item.code for item in competence.items}
     for code in (m[1] for m in map(CHAMP_ITEM.match, noms) if m):
         if code not in attendus:
-            raison = erreur_code(code, grille()) or f"L'item {code} n'est pas un item de la {competence.libelle}."
-            return f"{raison} Rien n'a été enregistré."
+            raison = erreur_code(code, grille()) or _("L'item %(code)s n'est pas un item de la %(competence)s.",
+                                                      code=code, competence=competence.libelle)
+            return _("%(raison)s Rien n'a été enregistré.", raison=raison)
     return ""
 
 
@@ -231,12 +229,13 @@ def erreurs_de_saisie(saisie: Saisie, etat: Etat, competence: Competence, palier
     if not saisie.validee:
         # A date or a language typed without the box: the teacher meant something; ask.
         if saisie.date and date != etat.date:
-            erreurs["date"] = "Cochez « Compétence validée » pour la valider à cette date, ou videz la date."
+            erreurs["date"] = _("Cochez « Compétence validée » pour la valider à cette date, ou videz la date.")
         if competence.langue and saisie.langue and saisie.langue != (etat.langue[0] if etat.langue else ""):
-            erreurs["langue"] = "Cochez « Compétence validée » pour valider ce niveau de langue, ou videz la langue."
+            erreurs["langue"] = _("Cochez « Compétence validée » pour valider ce niveau de langue, "
+                                   "ou videz la langue.")
         return erreurs
     if saisie.date and date is None:
-        erreurs["date"] = "Saisissez la date de validation au format jj/mm/aaaa."
+        erreurs["date"] = _("Saisissez la date de validation au format jj/mm/aaaa.")
     elif date and (erreur := erreur_date(date, today())):
         erreurs["date"] = erreur
     if competence.langue and (erreur := erreur_langue(palier, saisie.langue, NIVEAU_LANGUE[palier])):
@@ -357,7 +356,8 @@ async def ecrire(etablissement_id: int, palier: int, changes: Ecritures, auteur:
 
 
 def resume(comptes: dict[str, int]) -> str:
-    """« 3 item(s) validé(s), 1 retiré(s) ; 2 compétence(s) validée(s), 0 modifiée(s), 0 retirée(s) »."""
+    """« 3 item(s) validé(s), 1 retiré(s) ; 2 compétence(s) validée(s), 0 modifiée(s), 0 retirée(s) »: for
+    the audit journal, in French (the confirmation says it in the page's language)."""
     c = comptes
     return (f"{c['items_valides']} item(s) validé(s), {c['items_retires']} retiré(s) ; "
             f"{c['competences_validees']} compétence(s) validée(s), {c['competences_modifiees']} modifiée(s), "
@@ -394,10 +394,14 @@ async def langues_proposees(etablissement_id: int) -> list[str]:
 
 def confirmation(request: Request) -> str:
     ok = request.query_params.get("ok") or ""
-    message = MESSAGES.get(ok, "")
+    if ok == "inchange":
+        return str(INCHANGE)
     if ok == "saisie":
-        message = f"{message[:-1]} : {resume({k: _nombre(request.query_params.get(k)) for k in COMPTES})}."
-    return message
+        return _("Les validations sont enregistrées : %(items_valides)s item(s) validé(s), %(items_retires)s "
+                 "retiré(s) ; %(competences_validees)s compétence(s) validée(s), %(competences_modifiees)s "
+                 "modifiée(s), %(competences_retirees)s retirée(s).",
+                 **{k: _nombre(request.query_params.get(k)) for k in COMPTES})
+    return ""
 
 
 def _nombre(value: str | None) -> int:
@@ -424,7 +428,7 @@ async def afficher(request: Request, choix: Choix, refus: Refus | None = None,
     contexte = {
         "region": SAISIE, "choix": choix, "message": confirmation(request), "erreurs": refus.erreurs,
         "general": refus.general, "competence": competence, "paliers": [grille().palier(p) for p in PALIERS],
-        "palier_nom": grille().palier(choix.palier).nom, "niveau": NIVEAU_LANGUE.get(choix.palier, ""),
+        "palier_nom": grille().palier(choix.palier).titre, "niveau": NIVEAU_LANGUE.get(choix.palier, ""),
         "domaines": numeros(competence) if montrer else [], "aujourdhui": today().isoformat(),
         "lignes": lignes(eleves, etats, refus.saisies) if montrer else None, "langue_max": LANGUE_MAX,
         "langues": await langues_proposees(staff_establishment(request)) if montrer and competence.langue else [],
@@ -445,9 +449,9 @@ async def enregistrer(request: Request) -> Response:
     form = await request.form()
     choix = await lire_choix(request, form)
     if choix.division is None:
-        choix.erreurs.setdefault("division", "Choisissez une classe.")
+        choix.erreurs.setdefault("division", _("Choisissez une classe."))
     if choix.erreurs:
-        return await afficher(request, choix, Refus(general=CHOIX_REFUSE))
+        return await afficher(request, choix, Refus(general=str(CHOIX_REFUSE)))
     competence = choix.competence
     eleves = await pupils_of_structure(choix.division["id"])
     etats = await lire_etats(competence, choix.palier, eleves)

@@ -11,7 +11,7 @@ does not name is left as stored.
 Pure functions, like the notes' CSV import: the page gives the establishment's pupils, its UAI
 and the school's day, and gets back every validation read and every error with its line. The
 parser never fetches anything nor expands entities, and refuses a DOCTYPE and a file above
-MAX_BYTES.
+MAX_BYTES. Its messages are in the request's language (the head reads them on the import page).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any, Iterable
 
 from lxml import etree
 
+from teleservices.core.api import gettext as _
 from teleservices.plugins.lpc import rules
 from teleservices.plugins.lpc.api import Validation
 from teleservices.plugins.lpc.grille import Grille
@@ -105,36 +106,38 @@ def lire(data: bytes, contexte: Contexte) -> Apercu:
     for element in eleves:
         _eleve(element, contexte, apercu, vus)
     if not apercu.erreurs and not apercu.validations:
-        apercu.erreur(None, "Le fichier ne contient aucune validation ni aucun renseignement d'item.")
+        apercu.erreur(None, _("Le fichier ne contient aucune validation ni aucun renseignement d'item."))
     return apercu
 
 
 def _racine(data: bytes, apercu: Apercu) -> Any:
     """The root ``lpc`` of the right namespace, or None with the reason."""
     if len(data) > MAX_BYTES:
-        apercu.erreur(None, f"Le fichier dépasse {MAX_BYTES // (1024 * 1024)} Mo.")
+        apercu.erreur(None, _("Le fichier dépasse %(max)s Mo.", max=MAX_BYTES // (1024 * 1024)))
         return None
     if not data.strip():
-        apercu.erreur(None, "Le fichier est vide.")
+        apercu.erreur(None, _("Le fichier est vide."))
         return None
     try:
         arbre = etree.fromstring(data, parser()).getroottree()
     except etree.XMLSyntaxError as exc:
         ligne = exc.lineno or 0
-        apercu.erreurs.append(Erreur(ligne, "Le fichier n'est pas un XML bien formé (erreur à la ligne "
-                                            f"{ligne}, colonne {exc.offset or 0}) : vérifiez qu'il est complet."))
+        apercu.erreurs.append(Erreur(ligne, _("Le fichier n'est pas un XML bien formé (erreur à la ligne "
+                                              "%(ligne)s, colonne %(colonne)s) : vérifiez qu'il est complet.",
+                                              ligne=ligne, colonne=exc.offset or 0)))
         return None
     if arbre.docinfo.doctype:
-        apercu.erreur(None, "Le fichier contient une déclaration DOCTYPE, que l'import refuse.")
+        apercu.erreur(None, _("Le fichier contient une déclaration DOCTYPE, que l'import refuse."))
         return None
     racine = arbre.getroot()
     nom = etree.QName(racine)
     if nom.localname != "lpc":
-        apercu.erreur(racine, f"Ce n'est pas un fichier d'échange du LPC : l'élément racine est « {nom.localname} » "
-                              "au lieu de « lpc ».")
+        apercu.erreur(racine, _("Ce n'est pas un fichier d'échange du LPC : l'élément racine est « %(nom)s » "
+                                "au lieu de « lpc ».", nom=nom.localname))
         return None
     if nom.namespace != NAMESPACE:
-        apercu.erreur(racine, f"Espace de noms inattendu : « {nom.namespace or 'aucun'} » au lieu de « {NAMESPACE} ».")
+        apercu.erreur(racine, _("Espace de noms inattendu : « %(espace)s » au lieu de « %(attendu)s ».",
+                                espace=nom.namespace or _("aucun"), attendu=NAMESPACE))
         return None
     return racine
 
@@ -149,22 +152,23 @@ def _entete(racine: Any, contexte: Contexte, apercu: Apercu) -> None:
     apercu.uai = _texte(racine, "entete/etablissement")[:20]
     apercu.application = _texte(racine, "entete/application")[:80]
     if apercu.uai and apercu.uai.upper() != contexte.uai.upper():
-        apercu.erreur(racine.find(_tag("entete")), f"Ce fichier est celui de l'établissement {apercu.uai}, "
-                                                   f"pas du vôtre ({contexte.uai}) : rien n'est importé.")
+        apercu.erreur(racine.find(_tag("entete")), _("Ce fichier est celui de l'établissement %(uai)s, pas du "
+                                                     "vôtre (%(votre)s) : rien n'est importé.",
+                                                     uai=apercu.uai, votre=contexte.uai))
     if racine.find(_tag("donnees")) is None:
-        apercu.erreur(racine, "Le fichier n'a pas d'élément « donnees ».")
+        apercu.erreur(racine, _("Le fichier n'a pas d'élément « donnees »."))
 
 
 def _eleve(element: Any, contexte: Contexte, apercu: Apercu, vus: dict[str, int]) -> None:
     eleve_id = (element.get("id") or "").strip()
     nom = f"{element.get('nom') or ''} {element.get('prenom') or ''}".strip()
-    qui = f"{eleve_id} ({nom})" if nom else eleve_id or "sans identifiant"
+    qui = f"{eleve_id} ({nom})" if nom else eleve_id or _("sans identifiant")
     pupil = contexte.eleves.get(eleve_id)
     if pupil is None:
-        apercu.erreur(element, f"Élève inconnu dans l'établissement, ou sorti : ELEVE_ID {qui}.")
+        apercu.erreur(element, _("Élève inconnu dans l'établissement, ou sorti : ELEVE_ID %(eleve)s.", eleve=qui))
         return
     if eleve_id in vus:
-        apercu.erreur(element, f"L'élève {qui} figure déjà ligne {vus[eleve_id]}.")
+        apercu.erreur(element, _("L'élève %(eleve)s figure déjà ligne %(ligne)s.", eleve=qui, ligne=vus[eleve_id]))
         return
     vus[eleve_id] = element.sourceline or 0
     lu = EleveLu(pupil["id"], pupil["nom_de_famille"], pupil["prenom"])
@@ -178,12 +182,13 @@ def _eleve(element: Any, contexte: Contexte, apercu: Apercu, vus: dict[str, int]
 def _competence(palier: Any, element: Any, lu: EleveLu, contexte: Contexte, apercu: Apercu, codes: set[str]) -> None:
     numero, ref = (palier.get("id") or "").strip(), (element.get("id") or "").strip()
     if numero not in ("1", "2", "3"):
-        apercu.erreur(palier, f"Palier inconnu « {numero[:10]} » : 1, 2 ou 3.")
+        apercu.erreur(palier, _("Palier inconnu « %(palier)s » : 1, 2 ou 3.", palier=numero[:10]))
         return
     code = f"P{numero}.C{ref}"
     if code not in contexte.grille.competences:
         refs = ", ".join(c.ref for c in contexte.grille.palier(int(numero)).competences)
-        apercu.erreur(element, f"Compétence inconnue au palier {numero} : « {ref[:10]} » (compétences : {refs}).")
+        apercu.erreur(element, _("Compétence inconnue au palier %(palier)s : « %(ref)s » (compétences : %(refs)s).",
+                                 palier=numero, ref=ref[:10], refs=refs))
         return
     validation = element.find(_tag("validation"))
     if validation is not None:
@@ -192,7 +197,8 @@ def _competence(palier: Any, element: Any, lu: EleveLu, contexte: Contexte, aper
         item_code = _item(item, code, contexte, apercu)
         renseignement = item.find(_tag("renseignement"))
         if item_code and renseignement is None:
-            apercu.erreur(item, f"L'item {item.get('id')} de la compétence {code} n'a pas de « renseignement ».")
+            apercu.erreur(item, _("L'item %(item)s de la compétence %(code)s n'a pas de « renseignement ».",
+                                  item=item.get("id"), code=code))
         elif item_code:
             _retenir(renseignement, item_code, lu, contexte, apercu, codes)
 
@@ -202,12 +208,12 @@ def _item(element: Any, competence: str, contexte: Contexte, apercu: Apercu) -> 
     ident = (element.get("id") or "").strip()
     match = ITEM.match(ident)
     if not match:
-        apercu.erreur(element, f"Identifiant d'item « {ident[:20]} » illisible : attendu « domaine.item », "
-                               "par exemple « 2.4 » pour le 4e item du 2e domaine.")
+        apercu.erreur(element, _("Identifiant d'item « %(item)s » illisible : attendu « domaine.item », "
+                                 "par exemple « 2.4 » pour le 4e item du 2e domaine.", item=ident[:20]))
         return None
     code = f"{competence}.D{int(match.group(1))}.I{int(match.group(2))}"
     if erreur := rules.erreur_code(code, contexte.grille):
-        apercu.erreur(element, f"Item « {ident} » : {erreur}")
+        apercu.erreur(element, _("Item « %(item)s » : %(erreur)s", item=ident, erreur=erreur))
         return None
     return code
 
@@ -216,21 +222,23 @@ def _retenir(element: Any, code: str, lu: EleveLu, contexte: Contexte, apercu: A
     """A ``validation`` or ``renseignement``: its date and its state, checked, then kept."""
     texte, etat = _texte(element, "date"), _texte(element, "etat") or "1"
     if not texte:
-        apercu.erreur(element, f"{code} : la date manque.")
+        apercu.erreur(element, _("%(code)s : la date manque.", code=code))
         return
     try:
         jour = dt.date.fromisoformat(texte)
     except ValueError:
-        apercu.erreur(element, f"{code} : date illisible « {texte[:20]} » (attendue sous la forme AAAA-MM-JJ).")
+        apercu.erreur(element, _("%(code)s : date illisible « %(date)s » (attendue sous la forme AAAA-MM-JJ).",
+                                 code=code, date=texte[:20]))
         return
     if erreur := rules.erreur_date(jour, contexte.aujourdhui):
-        apercu.erreur(element, f"{code} : {erreur}")
+        apercu.erreur(element, _("%(code)s : %(erreur)s", code=code, erreur=erreur))
         return
     if etat not in ETATS:
-        apercu.erreur(element, f"{code} : état « {etat[:10]} » inconnu (1 : validé, 0 : non validé).")
+        apercu.erreur(element, _("%(code)s : état « %(etat)s » inconnu (1 : validé, 0 : non validé).",
+                                 code=code, etat=etat[:10]))
         return
     if code in codes:
-        apercu.erreur(element, f"{code} figure deux fois pour cet élève.")
+        apercu.erreur(element, _("%(code)s figure deux fois pour cet élève.", code=code))
         return
     codes.add(code)
     valide = ETATS[etat]
