@@ -104,7 +104,7 @@ def api_router(plugins: Plugins) -> Router:
     services = [
         Router(
             path=f"/{key}", route_handlers=list(spec.api_routes), guards=[scope_guard],
-            opt={"api_scope": key}, tags=[spec.label],
+            opt={"api_scope": key}, tags=[str(spec.label)],  # the API's schema is French
         )
         for key, spec in plugins.services.items()
         if spec.api_routes
