@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from teleservices.core.api import gettext as _
 from teleservices.plugins.notes.saisie import Grade, GradeError, read_grade
 
 MAX_BYTES = 1024 * 1024
@@ -112,7 +113,7 @@ class Columns:
 
 
 def columns(header: list[str]) -> Columns | str:
-    """The columns named by the header, or why they cannot be used (a French sentence)."""
+    """The columns named by the header, or why they cannot be used (a sentence)."""
     folded = [fold(name) for name in header]
 
     def find(names: set[str]) -> int | None:
@@ -122,9 +123,9 @@ def columns(header: list[str]) -> Columns | str:
     found = Columns(note=note if note is not None else -1, eleve_id=find(PUPIL_ID), ine=find(INE),
                     nom=find(NOM), prenom=find(PRENOM))
     if note is None:
-        return "La première ligne doit nommer la colonne des notes : NOTE."
+        return _("La première ligne doit nommer la colonne des notes : NOTE.")
     if found.eleve_id is None and found.ine is None and (found.nom is None or found.prenom is None):
-        return "La première ligne doit nommer les colonnes de l'élève : ELEVE_ID, ou INE, ou NOM et PRENOM."
+        return _("La première ligne doit nommer les colonnes de l'élève : ELEVE_ID, ou INE, ou NOM et PRENOM.")
     return found
 
 
@@ -146,50 +147,52 @@ class Roster:
         return f"{fold(nom)}|{fold(prenom)}"
 
     def find(self, cells: list[str], cols: Columns) -> Pupil | str:
-        """The pupil of a line, or why none is found."""
+        """The pupil of a line, or why none is found (a sentence)."""
 
         def cell(index: int | None) -> str:
             return cells[index].strip() if index is not None and index < len(cells) else ""
 
         if cell(cols.eleve_id):
             pupil = self.by_id.get(cell(cols.eleve_id))
-            return pupil or f"aucun élève de la classe n'a l'identifiant ELEVE_ID « {cell(cols.eleve_id)[:20]} »"
+            return pupil or _("Aucun élève de la classe n'a l'identifiant ELEVE_ID « %(id)s ».", id=cell(cols.eleve_id)[:20])
         if cell(cols.ine):
             pupil = self.by_ine.get(cell(cols.ine).upper())
-            return pupil or f"aucun élève de la classe n'a l'INE « {cell(cols.ine)[:20]} »"
+            return pupil or _("Aucun élève de la classe n'a l'INE « %(ine)s ».", ine=cell(cols.ine)[:20])
         nom, prenom = cell(cols.nom), cell(cols.prenom)
         if not nom or not prenom:
-            return "l'élève n'est pas identifié (ELEVE_ID, INE, ou NOM et PRENOM vides)"
+            return _("L'élève n'est pas identifié (ELEVE_ID, INE, ou NOM et PRENOM vides).")
         found = self.by_name.get(self._name_key(nom, prenom), [])
         if len(found) > 1:
-            return f"plusieurs élèves de la classe s'appellent {nom[:40]} {prenom[:40]} : utilisez ELEVE_ID ou INE"
-        return found[0] if found else f"aucun élève de la classe ne s'appelle {nom[:40]} {prenom[:40]}"
+            return _("Plusieurs élèves de la classe s'appellent %(nom)s %(prenom)s : utilisez ELEVE_ID ou INE.",
+                     nom=nom[:40], prenom=prenom[:40])
+        return found[0] if found else _("Aucun élève de la classe ne s'appelle %(nom)s %(prenom)s.",
+                                        nom=nom[:40], prenom=prenom[:40])
 
 
 def read_csv(data: bytes, pupils: Iterable[Pupil], bareme: int) -> Preview:
     """Every line of the file checked against the class's pupils and the devoir's scale."""
     preview = Preview()
     if len(data) > MAX_BYTES:
-        preview.erreurs.append(BadLine(0, f"Le fichier dépasse {MAX_BYTES // 1024} Ko."))
+        preview.erreurs.append(BadLine(0, _("Le fichier dépasse %(ko)s Ko.", ko=MAX_BYTES // 1024)))
         return preview
     text = decode(data)
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator(text.split("\n", 1)[0])))
     rows = [(numero, row) for numero, row in enumerate(rows, start=1) if any(cell.strip() for cell in row)]
     if not rows:
-        preview.erreurs.append(BadLine(1, "Le fichier est vide."))
+        preview.erreurs.append(BadLine(1, _("Le fichier est vide.")))
         return preview
     cols = columns(rows[0][1])
     if isinstance(cols, str):
         preview.erreurs.append(BadLine(rows[0][0], cols))
         return preview
     if len(rows) - 1 > MAX_LINES:
-        preview.erreurs.append(BadLine(0, f"Le fichier compte plus de {MAX_LINES} lignes."))
+        preview.erreurs.append(BadLine(0, _("Le fichier compte plus de %(lignes)s lignes.", lignes=MAX_LINES)))
         return preview
     roster, seen = Roster(pupils), {}
     for numero, cells in rows[1:]:
         _read_line(preview, roster, cols, seen, numero, cells, bareme)
     if not preview.erreurs and not preview.notes:
-        preview.erreurs.append(BadLine(0, "Le fichier ne contient aucune note."))
+        preview.erreurs.append(BadLine(0, _("Le fichier ne contient aucune note.")))
     return preview
 
 
@@ -197,17 +200,18 @@ def _read_line(preview: Preview, roster: Roster, cols: Columns, seen: dict[int, 
                cells: list[str], bareme: int) -> None:
     pupil = roster.find(cells, cols)
     if isinstance(pupil, str):
-        preview.erreurs.append(BadLine(numero, pupil[:1].upper() + pupil[1:] + "."))
+        preview.erreurs.append(BadLine(numero, pupil))
         return
     if pupil.id in seen:
-        preview.erreurs.append(BadLine(numero, f"{pupil.nom_complet} figure déjà ligne {seen[pupil.id]}."))
+        preview.erreurs.append(BadLine(numero, _("%(eleve)s figure déjà ligne %(ligne)s.", eleve=pupil.nom_complet,
+                                                 ligne=seen[pupil.id])))
         return
     seen[pupil.id] = numero
     typed = cells[cols.note].strip() if cols.note < len(cells) else ""
     try:
         grade = read_grade(typed, bareme)
     except GradeError as exc:
-        preview.erreurs.append(BadLine(numero, f"{pupil.nom_complet} : {exc}"))
+        preview.erreurs.append(BadLine(numero, _("%(eleve)s : %(erreur)s", eleve=pupil.nom_complet, erreur=exc)))
         return
     preview.lignes.append(Line(numero=numero, eleve=pupil, note=grade, saisie=typed))
 

@@ -240,6 +240,7 @@ def _contexte(request: Request, child: Any, notes: Notes) -> dict[str, Any]:
             for m in choix.moyennes
         ],
         "legende": rules.LEGENDE,
+        "raisons": rules.RAISON_CODE,
         "resultats": RESULTATS,
         "dialogue": DIALOGUE,
         "sur_20": sur_20,

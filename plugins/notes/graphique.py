@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from teleservices.core.api import format_date
+from teleservices.core.api import gettext as _
 from teleservices.plugins.notes import rules
 
 LARGEUR, HAUTEUR = 320, 150
@@ -44,8 +46,11 @@ class Courbe:
 
     @property
     def description(self) -> str:
-        notes = ", ".join(f"{date} : {note or 'pas de note'} (classe {moy or '–'})" for date, _, note, moy in self.lignes)
-        return f"Notes sur 20 de l'élève et moyenne de la classe, devoir après devoir : {notes}."
+        notes = ", ".join(
+            _("%(date)s : %(note)s (classe %(moyenne)s)", date=date, note=note or _("pas de note"), moyenne=moy or "–")
+            for date, _libelle, note, moy in self.lignes
+        )
+        return _("Notes sur 20 de l'élève et moyenne de la classe, devoir après devoir : %(notes)s.", notes=notes)
 
 
 def _y(sur_20: float) -> float:
@@ -71,7 +76,7 @@ def courbe(matiere_id: int, matiere: str, lignes: Sequence[Any]) -> Courbe:
             eleve.append(Point(x, _y(note), note_txt))
         if moyenne is not None:
             classe.append(Point(x, _y(moyenne), moyenne_txt))
-        tableau.append((ligne.date.strftime("%d/%m"), ligne.libelle, note_txt, moyenne_txt))
+        tableau.append((format_date(ligne.date, "dd/MM"), ligne.libelle, note_txt, moyenne_txt))
     return Courbe(
         ident=f"graphique-{matiere_id}", matiere=matiere, eleve=eleve, classe=classe, lignes=tableau,
         graduations=[(_y(v), v) for v in ECHELLE],

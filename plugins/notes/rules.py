@@ -17,15 +17,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from teleservices.core.api import Periode, periode_de
+from teleservices.core.api import Periode, format_number, periode_de
+from teleservices.core.api import gettext as _, lazy_gettext as _l
 
 AU_FIL_DE_L_EAU = "au_fil_de_l_eau"
 A_PARTIR_DU = "a_partir_du"
 
 # The codes a grade may carry instead of a number, as shown, and what they mean.
 CODES = {"ABS": "ABS", "DIS": "DIS", "NNOT": "N.NOT"}
-LEGENDE = (("ABS", "absent"), ("DIS", "dispensé"), ("N.NOT", "non noté"))
-RAISON_CODE = {"ABS": "absent", "DIS": "dispensé", "NNOT": "non noté"}
+# What each code means (a grade's « absent », not the pupil's absence).
+RAISON_CODE = {"ABS": _l("absent"), "DIS": _l("dispensé"), "NNOT": _l("non noté")}
+LEGENDE = tuple((shown, RAISON_CODE[code]) for code, shown in CODES.items())
 
 
 # Page views closer than this belong to the same visit: filtering the table (a new page without
@@ -96,13 +98,13 @@ def visite_suivante(
 
 
 def affiche(valeur: float | None, code: str = "") -> str:
-    """A grade as shown: « 12,5 », « 15 », or its code (« ABS », « DIS », « N.NOT »)."""
+    """A grade as shown: « 12,5 », « 15 » (« 12.5 » in English), or its code (« ABS », « DIS »,
+    « N.NOT »)."""
     if code:
         return CODES.get(code, code)
     if valeur is None:
         return ""
-    text = f"{round(valeur, 2):.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return format_number(round(valeur, 2), 2)
 
 
 @dataclass(frozen=True)
@@ -149,11 +151,12 @@ class NoteComptee:
     def raison_ecartee(self) -> str:
         """Why the average leaves this grade out, or "" when it counts."""
         if self.code:
-            return f"{CODES.get(self.code, self.code)} : {RAISON_CODE.get(self.code, 'pas de note')}"
+            return _("%(code)s : %(raison)s", code=CODES.get(self.code, self.code),
+                     raison=RAISON_CODE.get(self.code) or _("pas de note"))
         if self.sur_20 is None:
-            return "pas de note"
+            return _("pas de note")
         if self.coefficient <= 0:
-            return "coefficient 0"
+            return _("coefficient 0")
         return ""
 
 

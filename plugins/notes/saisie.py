@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from teleservices.core.api import format_number
+from teleservices.core.api import gettext as _
 from teleservices.plugins.notes.tables import NotesNote
 
 # What a teacher may type for a code, and the code stored; "NNOT" is shown "N.NOT".
@@ -30,11 +32,12 @@ class Grade:
 
 
 class GradeError(ValueError):
-    """A grade that cannot be read; its message is French, shown next to the field."""
+    """A grade that cannot be read; its message, in the request's language, is shown next to the
+    field (always French for the push API, whose requests speak French)."""
 
 
 def expected(bareme: int) -> str:
-    return f"un nombre de 0 à {bareme} (virgule ou point, deux décimales au plus), ou ABS, DIS, N.NOT"
+    return _("un nombre de 0 à %(bareme)s (virgule ou point, deux décimales au plus), ou ABS, DIS, N.NOT", bareme=bareme)
 
 
 def read_grade(value: str | float | int | None, bareme: int) -> Grade | None:
@@ -42,7 +45,7 @@ def read_grade(value: str | float | int | None, bareme: int) -> Grade | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise GradeError(f"Note invalide : attendu {expected(bareme)}.")
+        raise GradeError(_("Note invalide : attendu %(attendu)s.", attendu=expected(bareme)))
     if isinstance(value, (int, float)):
         return _number(float(value), bareme)
     text = value.strip().upper().replace(" ", "")
@@ -51,25 +54,26 @@ def read_grade(value: str | float | int | None, bareme: int) -> Grade | None:
     if text in TYPED_CODES:
         return Grade(code=TYPED_CODES[text])
     if not NUMBER.match(text):
-        raise GradeError(f"Note invalide : « {value.strip()[:20]} » ; attendu {expected(bareme)}.")
+        raise GradeError(_("Note invalide : « %(saisie)s » ; attendu %(attendu)s.", saisie=value.strip()[:20],
+                           attendu=expected(bareme)))
     return _number(float(text.replace(",", ".")), bareme)
 
 
 def _number(valeur: float, bareme: int) -> Grade:
     if not math.isfinite(valeur) or valeur < 0 or valeur > bareme:
-        raise GradeError(f"La note doit être comprise entre 0 et {bareme}.")
+        raise GradeError(_("La note doit être comprise entre 0 et %(bareme)s.", bareme=bareme))
     if round(valeur, 2) != valeur:
-        raise GradeError("La note a au plus deux décimales.")
+        raise GradeError(_("La note a au plus deux décimales."))
     return Grade(valeur=valeur)
 
 
 def shown(valeur: float | None, code: str = "") -> str:
-    """A grade as the form shows it back: « 12,5 », « 15 », « N.NOT »."""
+    """A grade as the form shows it back: « 12,5 » (« 12.5 » in English), « 15 », « N.NOT »."""
     if code:
         return SHOWN_CODES.get(code, code)
     if valeur is None:
         return ""
-    return f"{valeur:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return format_number(valeur, 2)
 
 
 @dataclass(frozen=True)

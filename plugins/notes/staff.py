@@ -6,7 +6,7 @@ establishment's own option is set on « Administration Téléservices »).
 A teacher (role ``enseignant``) works only on the classes and groups of their teaching services
 (their STS-web teacher row): another teacher's devoir answers 404, as an unknown one does. The
 head and the academy administrator work on the whole establishment. Every action is a POST
-answered by a 303 with ``?ok=...`` (a fixed French message), and goes to the audit log in the
+answered by a 303 with ``?ok=...`` (a fixed message, in the page's language), and goes to the audit log in the
 transaction of its change. A refused form comes back with every value as typed and the error
 next to its field.
 """
@@ -25,9 +25,10 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    Periode, StaffRole, audit, establishment_options, labels, notify, periods, pupils_of_structure, read_date,
-    render, staff_establishment, structures, subjects, teacher_name, teaching_services, write_transaction,
+    Periode, StaffRole, audit, establishment_options, format_date, labels, notify, periods, pupils_of_structure,
+    read_date, render, staff_establishment, structures, subjects, teacher_name, teaching_services, write_transaction,
 )
+from teleservices.core.api import gettext as _, lazy_gettext as _l
 from teleservices.core.api import now as maintenant
 from teleservices.plugins.notes import csv_import, rules
 from teleservices.plugins.notes.saisie import Grade, GradeError, Written, now, read_grade, shown, write_grades
@@ -35,13 +36,14 @@ from teleservices.plugins.notes.tables import NotesDevoir
 
 PAGE = "/administration/notes"
 MESSAGES = {
-    "cree": "Le devoir est créé : saisissez maintenant ses notes.",
-    "modifie": "Le devoir est modifié.",
-    "notes": "Les notes sont enregistrées.",
-    "inchange": "Aucune note n'a changé : rien n'a été enregistré.",
-    "import": "Les notes du fichier sont enregistrées.",
-    "publie": "Les notes du devoir sont publiées : les familles les voient selon l'option de publication de l'établissement.",
-    "depublie": "La publication est retirée : les familles ne voient plus les notes de ce devoir.",
+    "cree": _l("Le devoir est créé : saisissez maintenant ses notes."),
+    "modifie": _l("Le devoir est modifié."),
+    "notes": _l("Les notes sont enregistrées."),
+    "inchange": _l("Aucune note n'a changé : rien n'a été enregistré."),
+    "import": _l("Les notes du fichier sont enregistrées."),
+    "publie": _l("Les notes du devoir sont publiées : les familles les voient selon l'option de publication de "
+                 "l'établissement."),
+    "depublie": _l("La publication est retirée : les familles ne voient plus les notes de ce devoir."),
 }
 LIBELLE_MAX = 120
 LIST_LIMIT = 300
@@ -86,7 +88,7 @@ async def devoir_for(request: Request, scope: Scope, devoir_id: int) -> dict:
     """A devoir of this establishment that this staff member may work on; 404 otherwise."""
     rows = await NotesDevoir.raw(DEVOIR_SQL, devoir_id, scope.etablissement_id)
     if not rows or not scope.allows(rows[0]["division_id"], rows[0]["matiere_id"]):
-        raise NotFoundException("Devoir introuvable parmi vos classes.")
+        raise NotFoundException(_("Devoir introuvable parmi vos classes."))
     return _devoir(rows[0])
 
 
@@ -109,11 +111,11 @@ class Labels:
 
     def structure(self, division_id: int) -> str:
         row = self.structures.get(division_id)
-        return (row["libelle"] or row["code_structure"]) if row else "classe supprimée"
+        return (row["libelle"] or row["code_structure"]) if row else _("classe supprimée")
 
     def subject(self, matiere_id: int) -> str:
         row = self.subjects.get(matiere_id)
-        return row["libelle"] if row else "matière supprimée"
+        return row["libelle"] if row else _("matière supprimée")
 
     def period(self, day: dt.date) -> dict | None:
         return next((p for p in self.periods if _as_date(p["debut"]) <= day <= _as_date(p["fin"])), None)
@@ -240,26 +242,26 @@ def read_devoir_form(form: Any, scope: Scope, labels: Labels) -> DevoirForm:
         (s for s in scope.services
          if service_value(s["division_id"], s["matiere_id"], s["enseignant_id"]) == values["service"]), None)
     if read.service is None:
-        read.errors["service"] = "Choisissez la classe (ou le groupe) et la matière du devoir."
+        read.errors["service"] = _("Choisissez la classe (ou le groupe) et la matière du devoir.")
     if not values["libelle"]:
-        read.errors["libelle"] = "Saisissez le libellé du contrôle (par exemple « Contrôle de géométrie »)."
+        read.errors["libelle"] = _("Saisissez le libellé du contrôle (par exemple « Contrôle de géométrie »).")
     elif len(values["libelle"]) > LIBELLE_MAX:
-        read.errors["libelle"] = f"Le libellé fait au plus {LIBELLE_MAX} caractères."
+        read.errors["libelle"] = _("Le libellé fait au plus %(max)s caractères.", max=LIBELLE_MAX)
     read.date = read_date(values["date"])
     if read.date is None:
-        read.errors["date"] = "Saisissez la date du devoir, au format jj/mm/aaaa."
+        read.errors["date"] = _("Saisissez la date du devoir, au format jj/mm/aaaa.")
     elif labels.periods and labels.period(read.date) is None:
         first, last = _as_date(labels.periods[0]["debut"]), _as_date(labels.periods[-1]["fin"])
-        read.errors["date"] = (f"La date doit tomber dans une période de l'année scolaire, du "
-                               f"{first:%d/%m/%Y} au {last:%d/%m/%Y}.")
+        read.errors["date"] = _("La date doit tomber dans une période de l'année scolaire, du %(debut)s au %(fin)s.",
+                                debut=format_date(first), fin=format_date(last))
     if COEFFICIENT.match(values["coefficient"]) and 0 < float(values["coefficient"].replace(",", ".")) <= 100:
         read.coefficient = float(values["coefficient"].replace(",", "."))
     else:
-        read.errors["coefficient"] = "Le coefficient est un nombre supérieur à 0 et jusqu'à 100 (par exemple 1 ou 0,5)."
+        read.errors["coefficient"] = _("Le coefficient est un nombre supérieur à 0 et jusqu'à 100 (par exemple 1 ou 0,5).")
     if values["bareme"].isdigit() and 1 <= int(values["bareme"]) <= 100:
         read.bareme = int(values["bareme"])
     else:
-        read.errors["bareme"] = "Le barème est un nombre entier de 1 à 100 (par exemple 20)."
+        read.errors["bareme"] = _("Le barème est un nombre entier de 1 à 100 (par exemple 20).")
     return read
 
 
@@ -329,9 +331,10 @@ async def edit_devoir(request: Request) -> Response:
     form = read_devoir_form(await request.form(), scope, await labels_of(scope))
     highest = (await NotesDevoir.raw(MAX_GRADE_SQL, devoir_id))[0]["plus_haute"]
     if form.bareme is not None and highest is not None and highest > form.bareme:
-        form.errors["bareme"] = f"Une note de ce devoir vaut {shown(highest)} : le barème ne peut pas être plus petit."
+        form.errors["bareme"] = _("Une note de ce devoir vaut %(note)s : le barème ne peut pas être plus petit.",
+                                  note=shown(highest))
     if form.service and (form.service["division_id"], form.service["matiere_id"]) != (devoir["division_id"], devoir["matiere_id"]):
-        form.errors["service"] = "La classe et la matière d'un devoir ne changent pas : créez un autre devoir."
+        form.errors["service"] = _("La classe et la matière d'un devoir ne changent pas : créez un autre devoir.")
     if form.errors:
         return _form_page(request, scope, form, devoir)
     async with write_transaction():
@@ -393,19 +396,30 @@ def statistics(values: list[float]) -> dict | None:
 
 def publication_text(devoir: dict, options: dict, labels: Labels) -> str:
     """When families see this devoir's grades, after the rule they are shown by (rules.py)."""
-    if options.get("publication") != rules.A_PARTIR_DU:
-        rule = "L'établissement publie les notes au fil de l'eau"
-    else:
-        rule = "L'établissement publie les notes de chaque trimestre à partir d'une date"
+    a_partir_du = options.get("publication") == rules.A_PARTIR_DU
     if not devoir["publie"]:
-        return f"{rule} : les familles verront ces notes une fois le devoir publié."
+        if a_partir_du:
+            return _("L'établissement publie les notes de chaque trimestre à partir d'une date : les familles verront "
+                     "ces notes une fois le devoir publié.")
+        return _("L'établissement publie les notes au fil de l'eau : les familles verront ces notes une fois le "
+                 "devoir publié.")
     periodes = [Periode.de_ligne(p) for p in labels.periods]
     visible = rules.visible_le(True, devoir["publie_le"], devoir["date"], options, periodes)
-    if visible is None:
-        return f"{rule}, qui n'est pas encore fixée pour la période de ce devoir : les familles ne voient pas encore ces notes."
+    if visible is None:  # only « à partir d'une date » without a date for the period
+        return _("L'établissement publie les notes de chaque trimestre à partir d'une date, qui n'est pas encore "
+                 "fixée pour la période de ce devoir : les familles ne voient pas encore ces notes.")
+    jour = format_date(visible)
     if visible <= now():
-        return f"{rule} : les familles voient ces notes depuis le {visible:%d/%m/%Y}."
-    return f"{rule} : les familles verront ces notes à partir du {visible:%d/%m/%Y}."
+        if a_partir_du:
+            return _("L'établissement publie les notes de chaque trimestre à partir d'une date : les familles voient "
+                     "ces notes depuis le %(date)s.", date=jour)
+        return _("L'établissement publie les notes au fil de l'eau : les familles voient ces notes depuis le "
+                 "%(date)s.", date=jour)
+    if a_partir_du:
+        return _("L'établissement publie les notes de chaque trimestre à partir d'une date : les familles verront "
+                 "ces notes à partir du %(date)s.", date=jour)
+    return _("L'établissement publie les notes au fil de l'eau : les familles verront ces notes à partir du "
+             "%(date)s.", date=jour)
 
 
 @get("/{devoir_id:int}", name="notes:devoir")
@@ -488,7 +502,9 @@ async def notify_families(request: Request, devoir: dict, eleves: Any) -> None:
     if not rules.est_visible(visible, maintenant()):
         return
     matiere = (await labels([devoir["matiere_id"]], []))["matiere"].get(devoir["matiere_id"])
-    titre = f"{matiere['libelle'] if matiere else 'Notes'} : « {devoir['libelle']} » du {devoir['date']:%d/%m/%Y}"
+    # Written in each family's language by notify (a lazy string); the date reads the same in both.
+    titre = _l("%(matiere)s : « %(libelle)s » du %(date)s", matiere=matiere["libelle"] if matiere else _l("Notes"),
+               libelle=devoir["libelle"], date=format_date(devoir["date"]))
     await notify(request, eleves, "notes.publiees", titre)
 
 
@@ -516,7 +532,7 @@ async def import_preview(request: Request) -> Response:
     devoir = await devoir_for(request, scope, devoir_id)
     upload = (await request.form()).get("fichier")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return await _devoir_page(request, scope, devoir, import_errors="Choisissez un fichier CSV.")
+        return await _devoir_page(request, scope, devoir, import_errors=_("Choisissez un fichier CSV."))
     data = await upload.read()
     pupils = csv_import.pupils_from(await _pupils(devoir))
     preview = csv_import.read_csv(data, pupils, devoir["bareme"])
@@ -540,7 +556,7 @@ async def import_confirm(request: Request) -> Response:
     typed, errors, grades = read_grades(form, pupils, devoir["bareme"])
     grades = {eleve: grade for eleve, grade in grades.items() if grade is not None}
     if errors or not grades:
-        return await _devoir_page(request, scope, devoir, import_errors=(
+        return await _devoir_page(request, scope, devoir, import_errors=_(
             "Le fichier n'a pas pu être importé : envoyez-le de nouveau."))
     async with write_transaction():
         written = await write_grades({devoir_id: grades})
