@@ -13,12 +13,13 @@ from litestar.exceptions import NotFoundException
 from teleservices.core import clock
 from teleservices.core.audit import audit
 from teleservices.core.guards import academy_admin_guard, viewer_of
+from teleservices.core.i18n import gettext as _, lazy_gettext as _l
 from teleservices.core.rendering import navigate, render
 from teleservices.core.security import token_hash
 from teleservices.core.tables import Etablissement, Session
 
 PAGE = "/administration/etablissements"
-TYPES = {"college": "Collège", "lycee": "Lycée"}
+TYPES = {"college": _l("Collège"), "lycee": _l("Lycée")}
 
 # One query: the establishments of the academy with their pupils still there.
 ESTABLISHMENTS_SQL = """
@@ -36,7 +37,7 @@ async def chooser(request: Request) -> Response:
     viewer = viewer_of(request)
     rows = await Etablissement.raw(ESTABLISHMENTS_SQL, clock.now().date(), viewer.academie)
     return render(request, "administration/etablissements.html", {
-        "etablissements": [{**row, "type_libelle": TYPES.get(row["type"], row["type"] or "")} for row in rows],
+        "etablissements": [{**row, "type_libelle": str(TYPES.get(row["type"], row["type"] or ""))} for row in rows],
         "academie": viewer.academie,
     })
 
@@ -50,7 +51,7 @@ async def choose(request: Request) -> Response:
         & (Etablissement.academie == viewer.academie) & (Etablissement.academie != "")
     ).first()
     if row is None:
-        raise NotFoundException("Établissement introuvable dans votre académie.")
+        raise NotFoundException(_("Établissement introuvable dans votre académie."))
     token = request.scope["state"]["session_token"]
     await Session.update({Session.etablissement: row["id"]}).where(Session.token_hash == token_hash(token))
     await audit(request, "etablissements.choisir", f"Travaille sur {row['nom']} ({row['uai']}).",

@@ -11,37 +11,39 @@ from litestar import Request, Response, get
 
 from teleservices.core import clock
 from teleservices.core.guards import staff_establishment, staff_guard
+from teleservices.core.i18n import format_date, lazy_gettext as _l
 from teleservices.core.rendering import render
 from teleservices.core.tables import Journal
 
 PAGE = "/administration/journal"
 PER_PAGE = 50
-# French names of the actions; an action without one (a plugin's) shows its code.
+# The names of the actions, shown in the page's language (the lines themselves stay as they
+# were written); an action without one (a plugin's) shows its code.
 ACTIONS = {
-    "services.modifier": "Administration Téléservices modifiée",
-    "comptes.creer": "Comptes des familles créés",
-    "comptes.courriers": "Courriers imprimés",
-    "comptes.desactiver": "Compte de famille rendu inutilisable",
-    "comptes.reactiver": "Compte de famille réactivé",
-    "eleves.acces_retire": "Accès aux services de suivi retiré",
-    "eleves.acces_retabli": "Accès aux services de suivi rétabli",
-    "personnels.creer": "Compte de personnel créé",
-    "personnels.mot_de_passe": "Nouveau mot de passe provisoire d'un personnel",
-    "personnels.desactiver": "Compte de personnel désactivé",
-    "personnels.reactiver": "Compte de personnel réactivé",
-    "etablissements.choisir": "Choix de l'établissement (administrateur académique)",
-    "import.siecle": "Import SIECLE",
-    "api.cle.creer": "Clé d'API créée",
-    "api.cle.revoquer": "Clé d'API révoquée",
+    "services.modifier": _l("Administration Téléservices modifiée"),
+    "comptes.creer": _l("Comptes des familles créés"),
+    "comptes.courriers": _l("Courriers imprimés"),
+    "comptes.desactiver": _l("Compte de famille rendu inutilisable"),
+    "comptes.reactiver": _l("Compte de famille réactivé"),
+    "eleves.acces_retire": _l("Accès aux services de suivi retiré"),
+    "eleves.acces_retabli": _l("Accès aux services de suivi rétabli"),
+    "personnels.creer": _l("Compte de personnel créé"),
+    "personnels.mot_de_passe": _l("Nouveau mot de passe provisoire d'un personnel"),
+    "personnels.desactiver": _l("Compte de personnel désactivé"),
+    "personnels.reactiver": _l("Compte de personnel réactivé"),
+    "etablissements.choisir": _l("Choix de l'établissement (administrateur académique)"),
+    "import.siecle": _l("Import SIECLE"),
+    "api.cle.creer": _l("Clé d'API créée"),
+    "api.cle.revoquer": _l("Clé d'API révoquée"),
 }
 
 
 def action_labels(request: Request) -> dict[str, str]:
-    """The core's actions and those each installed service declares."""
+    """The core's actions and those each installed service declares, in the request's language."""
     labels = dict(ACTIONS)
     for spec in request.app.state.plugins.services.values():
         labels.update(spec.audit_actions)
-    return labels
+    return {action: str(label) for action, label in labels.items()}
 
 LINES_SQL = """
 SELECT id, quand, identifiant, action, detail, adresse FROM journal
@@ -56,7 +58,8 @@ def _page_number(value: str | None) -> int:
 
 def _when(value: dt.datetime) -> str:
     aware = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)  # stored in UTC
-    return aware.astimezone(clock.FUSEAU).strftime("%d/%m/%Y %H:%M")
+    local = aware.astimezone(clock.FUSEAU)
+    return f"{format_date(local)} {local:%H:%M}"
 
 
 @get(PAGE, guards=[staff_guard()], name="administration-journal")
@@ -80,7 +83,7 @@ async def journal_page(request: Request) -> Response:
             {**row, "quand_libelle": _when(row["quand"]), "action_libelle": labels.get(row["action"], row["action"])}
             for row in rows[:PER_PAGE]
         ],
-        "actions": sorted({(r["action"], labels.get(r["action"], r["action"])) for r in filters}, key=lambda a: a[1]),
+        "actions": sorted({(r["action"], str(labels.get(r["action"], r["action"]))) for r in filters}, key=lambda a: a[1]),
         "comptes": sorted({r["identifiant"] for r in filters}),
         "action": action,
         "compte": compte,

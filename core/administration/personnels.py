@@ -20,9 +20,10 @@ from litestar.exceptions import NotFoundException
 
 from teleservices.core import clock
 from teleservices.core.api import ROLE_LABELS, StaffRole
-from teleservices.core.audit import audit
+from teleservices.core.audit import audit, in_french
 from teleservices.core.db import write_transaction
 from teleservices.core.guards import staff_establishment, staff_guard, viewer_of
+from teleservices.core.i18n import gettext as _, lazy_gettext as _l
 from teleservices.core.identity.creation import allocate_identifiers, base_identifier, hashed_passwords
 from teleservices.core.identity.family_forms import Errors, PRIVATE_HEADERS, field
 from teleservices.core.identity.staff import ETATS, disable_account, reactivated_state
@@ -36,12 +37,12 @@ PAGE = "/administration/personnels"
 ESTABLISHMENT_ROLES = (StaffRole.CHEF, StaffRole.SECRETARIAT, StaffRole.VIE_SCOLAIRE, StaffRole.ENSEIGNANT)
 NAME_MAX = 120
 MESSAGES = {
-    "desactive": "Le compte est désactivé : ses sessions ouvertes ont été fermées.",
-    "reactive": "Le compte est de nouveau utilisable.",
+    "desactive": _l("Le compte est désactivé : ses sessions ouvertes ont été fermées."),
+    "reactive": _l("Le compte est de nouveau utilisable."),
 }
 REFUSALS = {
-    "soi_meme": "Vous ne pouvez pas désactiver votre propre compte.",
-    "mot_de_passe_soi_meme": "Changez votre propre mot de passe depuis « Gérer son compte ».",
+    "soi_meme": _l("Vous ne pouvez pas désactiver votre propre compte."),
+    "mot_de_passe_soi_meme": _l("Changez votre propre mot de passe depuis « Gérer son compte »."),
 }
 
 STAFF_SQL = """
@@ -70,7 +71,7 @@ class NewAccount:
 
 def split_name(nom_affiche: str) -> tuple[str, str]:
     """"Claire PETIT" → ("Claire", "PETIT"): the first word is taken for the first name."""
-    first, _, rest = nom_affiche.strip().partition(" ")
+    first, _space, rest = nom_affiche.strip().partition(" ")
     return (first, rest) if rest else ("", first)
 
 
@@ -91,7 +92,9 @@ async def create_staff_account(nom_affiche: str, role: StaffRole, *, etablisseme
             enseignant=enseignant["id"] if enseignant else None, nom_affiche=nom_affiche, cree_le=clock.now(),
         )).returning(Compte.id)
         if request is not None:
-            await audit(request, "personnels.creer", f"Compte {identifiant} créé ({nom_affiche}, {role.label}).")
+            with in_french():
+                detail = f"Compte {identifiant} créé ({nom_affiche}, {role.label})."
+            await audit(request, "personnels.creer", detail)
     return NewAccount(row["id"], identifiant, clear, nom_affiche, role)
 
 
@@ -103,7 +106,7 @@ async def _staff(etablissement_id: int) -> list[dict]:
     return [
         {
             **row,
-            "role_libelle": ROLE_LABELS.get(row["role"], "aucun rôle"),
+            "role_libelle": ROLE_LABELS.get(row["role"]) or _("aucun rôle"),
             "etat_libelle": ETATS.get(row["etat"], row["etat"]),
             "nom": row["nom_affiche"] or (_teacher_name(row) if row["nom"] else ""),
         }
@@ -127,27 +130,28 @@ async def _page(request: Request, etablissement_id: int, *, valeurs: dict | None
 @get(PAGE, guards=[staff_guard()], name="administration-personnels")
 async def staff_page(request: Request) -> Response:
     query = request.query_params
-    return await _page(request, staff_establishment(request), message=MESSAGES.get(query.get("ok") or "", ""),
-                       refus=REFUSALS.get(query.get("refus") or "", ""))
+    return await _page(request, staff_establishment(request), message=str(MESSAGES.get(query.get("ok") or "", "")),
+                       refus=str(REFUSALS.get(query.get("refus") or "", "")))
 
 
 async def _check_new_account(etablissement_id: int, valeurs: dict) -> tuple[Errors, dict | None]:
     """The form's errors, and the teacher row chosen for a teacher's account."""
     errors = Errors()
     if valeurs["role"] not in {role.value for role in ESTABLISHMENT_ROLES}:
-        errors.add("role", "Choisissez le rôle du compte.")
+        errors.add("role", _("Choisissez le rôle du compte."))
     teacher = None
     if valeurs["role"] == StaffRole.ENSEIGNANT:
         rows = await Enseignant.raw(TEACHERS_SQL, etablissement_id)
         teacher = next((row for row in rows if str(row["id"]) == valeurs["enseignant"]), None)
         if teacher is None:
-            errors.add("enseignant", "Choisissez l'enseignant dans la liste.")
+            errors.add("enseignant", _("Choisissez l'enseignant dans la liste."))
         elif teacher["identifiant"]:
-            errors.add("enseignant", f"Cet enseignant a déjà un compte : {teacher['identifiant']}.")
+            errors.add("enseignant", _("Cet enseignant a déjà un compte : %(identifiant)s.",
+                                       identifiant=teacher["identifiant"]))
     if not valeurs["nom_affiche"] and teacher is None:
-        errors.add("nom_affiche", "Saisissez le prénom et le nom de la personne.")
+        errors.add("nom_affiche", _("Saisissez le prénom et le nom de la personne."))
     elif len(valeurs["nom_affiche"]) > NAME_MAX:
-        errors.add("nom_affiche", f"{NAME_MAX} caractères au plus.")
+        errors.add("nom_affiche", _("%(max)s caractères au plus.", max=NAME_MAX))
     return errors, teacher
 
 
@@ -179,7 +183,7 @@ async def _staff_account(etablissement_id: int, compte_id: int) -> dict:
         (Compte.id == compte_id) & (Compte.type == "personnel") & (Compte.etablissement == etablissement_id)
     ).first()
     if row is None:
-        raise NotFoundException("Compte introuvable parmi les personnels de votre établissement.")
+        raise NotFoundException(_("Compte introuvable parmi les personnels de votre établissement."))
     return row
 
 

@@ -17,10 +17,11 @@ from litestar import Request, Response, get, post
 from piccolo.engine.sqlite import SQLiteEngine
 
 from teleservices.core.api import ServiceOption, ServiceSpec, UserType
-from teleservices.core.audit import audit
+from teleservices.core.audit import audit, in_french
 from teleservices.core.db import write_transaction
 from teleservices.core.family import option_values, stored_options
 from teleservices.core.guards import staff_establishment, staff_guard
+from teleservices.core.i18n import gettext as _, lazy_gettext as _l
 from teleservices.core.identity.family_forms import Errors, parse_date
 from teleservices.core.rendering import navigate, render
 from teleservices.core.tables import Etablissement, ServiceActivation
@@ -29,17 +30,17 @@ PAGE = "/administration/services"
 MESSAGE_MAX = 1000
 TEXT_MAX = 200
 MESSAGES = {
-    "enregistre": "Les modifications sont enregistrées : elles s'appliquent dès maintenant aux familles.",
-    "inchange": "Aucune modification : rien n'a été enregistré.",
+    "enregistre": _l("Les modifications sont enregistrées : elles s'appliquent dès maintenant aux familles."),
+    "inchange": _l("Aucune modification : rien n'a été enregistré."),
 }
-AUDIENCES = {UserType.PARENT: "Parents", UserType.ELEVE: "Élèves"}
+AUDIENCES = {UserType.PARENT: _l("Parents"), UserType.ELEVE: _l("Élèves")}
 
 ETAB_SQL = "SELECT id, uai, nom, mel, afficher_contact, message_accueil FROM etablissement WHERE id = {}"
 ACTIVATIONS_SQL = "SELECT id, service, ouvert, options FROM service_activation WHERE etablissement = {}"
 
 
 def audiences(spec: ServiceSpec) -> str:
-    return ", ".join(label for user_type, label in AUDIENCES.items() if user_type in spec.audiences)
+    return ", ".join(str(label) for user_type, label in AUDIENCES.items() if user_type in spec.audiences)
 
 
 def open_field(spec: ServiceSpec) -> str:
@@ -88,7 +89,7 @@ def _option_value(option: ServiceOption, raw: Any) -> tuple[Any, str | None]:
     text = (raw or "").strip()
     if option.kind == "choice":
         if text not in dict(option.choices):
-            return text, "Choisissez l'une des valeurs proposées."
+            return text, _("Choisissez l'une des valeurs proposées.")
         return text, None
     if option.kind == "date":
         if not text:
@@ -98,10 +99,10 @@ def _option_value(option: ServiceOption, raw: Any) -> tuple[Any, str | None]:
         except ValueError:
             date = parse_date(text)  # a browser without a date picker sends what was typed
             if date is None:
-                return text, "Saisissez une date valide au format jj/mm/aaaa, par exemple 15/01/2027."
+                return text, _("Saisissez une date valide au format jj/mm/aaaa, par exemple 15/01/2027.")
             return date.isoformat(), None
     if len(text) > TEXT_MAX:
-        return text, f"{TEXT_MAX} caractères au plus."
+        return text, _("%(max)s caractères au plus.", max=TEXT_MAX)
     return text, None
 
 
@@ -121,12 +122,13 @@ def read_form(form: Any, services: list[ServiceSpec]) -> Configuration:
     if len(submitted.message_accueil) > MESSAGE_MAX:
         submitted.errors.add(
             "message_accueil",
-            f"Le message d'accueil fait {len(submitted.message_accueil)} caractères : {MESSAGE_MAX} au plus.",
+            _("Le message d'accueil fait %(longueur)s caractères : %(max)s au plus.",
+              longueur=len(submitted.message_accueil), max=MESSAGE_MAX),
         )
     return submitted
 
 
-# --- what changed, in words for the audit log ----------------------------------------------------
+# --- what changed, in words for the audit log (French, whatever the page's language) -------------
 
 
 def _shown(option: ServiceOption, value: Any) -> str:
@@ -140,6 +142,11 @@ def _shown(option: ServiceOption, value: Any) -> str:
 
 
 def changes(services: list[ServiceSpec], before: Configuration, after: Configuration) -> list[str]:
+    with in_french():
+        return _changes(services, before, after)
+
+
+def _changes(services: list[ServiceSpec], before: Configuration, after: Configuration) -> list[str]:
     lines = []
     for spec in services:
         if (spec.key in before.opened) != (spec.key in after.opened):
@@ -169,7 +176,7 @@ async def save(request: Request, etablissement_id: int, services: list[ServiceSp
     """Write what changed, with its audit line; False when nothing did."""
     async with write_transaction():
         await _lock(etablissement_id)
-        _, rows, before = await _current(etablissement_id, services)
+        _etab, rows, before = await _current(etablissement_id, services)
         lines = changes(services, before, submitted)
         if not lines:
             return False
@@ -228,8 +235,8 @@ def _page(request: Request, etab: dict, services: list[ServiceSpec], settings: C
 @get(PAGE, guards=[staff_guard()], name="administration-services")
 async def services_page(request: Request) -> Response:
     services = _installed(request)
-    etab, _, settings = await _current(staff_establishment(request), services)
-    return _page(request, etab, services, settings, MESSAGES.get(request.query_params.get("ok") or "", ""))
+    etab, _rows, settings = await _current(staff_establishment(request), services)
+    return _page(request, etab, services, settings, str(MESSAGES.get(request.query_params.get("ok") or "", "")))
 
 
 @post(PAGE, guards=[staff_guard()])
@@ -238,7 +245,7 @@ async def save_services(request: Request) -> Response:
     services = _installed(request)
     submitted = read_form(await request.form(), services)
     if submitted.errors:
-        etab, _, _ = await _current(etablissement_id, services)
+        etab, _rows, _settings = await _current(etablissement_id, services)
         return _page(request, etab, services, submitted)
     changed = await save(request, etablissement_id, services, submitted)
     return navigate(request, f"{PAGE}?ok={'enregistre' if changed else 'inchange'}")

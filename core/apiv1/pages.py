@@ -16,9 +16,10 @@ from litestar.exceptions import NotFoundException
 
 from teleservices.core import clock
 from teleservices.core.apiv1 import keys
-from teleservices.core.audit import audit
+from teleservices.core.audit import audit, in_french
 from teleservices.core.db import write_transaction
 from teleservices.core.guards import staff_establishment, staff_guard, viewer_of
+from teleservices.core.i18n import format_date, gettext as _, lazy_gettext as _l
 from teleservices.core.rendering import navigate, render
 from teleservices.core.tables import Etablissement
 
@@ -26,32 +27,36 @@ PAGE = "/administration/api"
 MANAGERS = staff_guard()
 NAME_MAX = 80
 
-NAME_MISSING = "Indiquez le nom de la clé, par exemple le logiciel qui l'utilisera."
-NAME_TOO_LONG = f"Le nom de la clé ne doit pas dépasser {NAME_MAX} caractères."
-NO_SCOPE = "Cochez au moins un service auquel ce logiciel pourra envoyer des données."
+NAME_MISSING = _l("Indiquez le nom de la clé, par exemple le logiciel qui l'utilisera.")
+NAME_TOO_LONG = _l("Le nom de la clé ne doit pas dépasser %(max)s caractères.", max=NAME_MAX)
+NO_SCOPE = _l("Cochez au moins un service auquel ce logiciel pourra envoyer des données.")
 MESSAGES = {
-    "revoquee": "La clé a été révoquée : les logiciels qui l'utilisaient ne peuvent plus rien envoyer.",
+    "revoquee": _l("La clé a été révoquée : les logiciels qui l'utilisaient ne peuvent plus rien envoyer."),
 }
 
 
-def api_services(request: Request) -> dict[str, str]:
-    """The services that receive data through the API (their key and label), in portal order."""
+def api_services(request: Request) -> dict[str, Any]:
+    """The services that receive data through the API (their key and label, which may be
+    translated lazily), in portal order."""
     return {key: spec.label for key, spec in request.app.state.plugins.services.items() if spec.api_routes}
 
 
 def when(value: dt.datetime | None) -> str:
-    """"29/11/2026 à 14:05", Paris time; the database keeps UTC."""
-    return keys.aware(value).astimezone(clock.FUSEAU).strftime("%d/%m/%Y à %H:%M") if value else ""
+    """"29/11/2026 à 14:05" (in English "29/11/2026 at 14:05"), Paris time; the database keeps UTC."""
+    if not value:
+        return ""
+    local = keys.aware(value).astimezone(clock.FUSEAU)
+    return _("%(date)s à %(heure)s", date=format_date(local), heure=local.strftime("%H:%M"))
 
 
 def _key_view(row: dict, labels: dict[str, str]) -> dict[str, Any]:
     return {
         **row,
         "debut": keys.shown_prefix(row["prefixe"]),
-        "services": [labels.get(scope, scope) for scope in row["portees"]],
+        "services": [str(labels.get(scope, scope)) for scope in row["portees"]],
         "creee": when(row["cree_le"]),
-        "auteur": row["nom_affiche"] or row["identifiant"] or "compte supprimé",
-        "utilisee": when(row["utilisee_le"]) or "jamais",
+        "auteur": row["nom_affiche"] or row["identifiant"] or _("compte supprimé"),
+        "utilisee": when(row["utilisee_le"]) or _("jamais"),
         "revoquee": when(row["revoquee_le"]),
     }
 
@@ -70,9 +75,9 @@ async def _page(request: Request, erreurs: dict[str, str] | None = None, valeurs
         "etablissement": await _establishment(etablissement_id),
         "cles": [_key_view(row, labels) for row in rows],
         "services": labels,
-        "erreurs": erreurs or {},
+        "erreurs": {name: str(error) for name, error in (erreurs or {}).items()},
         "valeurs": valeurs or {"nom": "", "portees": []},
-        "message": MESSAGES.get(request.query_params.get("ok") or ""),
+        "message": str(MESSAGES.get(request.query_params.get("ok") or "", "")),
     })
 
 
@@ -106,12 +111,15 @@ async def create(request: Request) -> Response:
     labels = [offered[key] for key in offered if key in portees]
     async with write_transaction():
         made = await keys.create_key(etablissement_id, nom, portees, viewer_of(request).compte_id)
+        with in_french():
+            services = ", ".join(str(label) for label in labels)
         await audit(request, "api.cle.creer", (
-            f"Clé d'API « {nom} » ({keys.shown_prefix(made.prefixe)}) créée pour : {', '.join(labels)}."
+            f"Clé d'API « {nom} » ({keys.shown_prefix(made.prefixe)}) créée pour : {services}."
         ))
     response = render(request, "administration/api_cle_creee.html", {
         "etablissement": await _establishment(etablissement_id),
-        "nom": nom, "cle": made.key, "services": labels, "base_url": request.app.state.settings.base_url,
+        "nom": nom, "cle": made.key, "services": [str(label) for label in labels],
+        "base_url": request.app.state.settings.base_url,
     })
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -120,7 +128,7 @@ async def create(request: Request) -> Response:
 async def _key_or_404(request: Request) -> dict:
     key = await keys.key_of(staff_establishment(request), request.path_params["cle_id"])
     if key is None:
-        raise NotFoundException("Clé d'API introuvable dans votre établissement.")
+        raise NotFoundException(_("Clé d'API introuvable dans votre établissement."))
     return key
 
 

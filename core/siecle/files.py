@@ -1,7 +1,7 @@
 """Reading what a school gives us, safely: size limits, zip archives, XML without any DTD.
 
-A file is refused as a whole (``Refused``, with a French message naming the line) rather than
-half read. SIECLE exports are plain XML, often ISO-8859-15: the bytes go to lxml, which decodes
+A file is refused as a whole (``Refused``, with a message naming the line, in the language of
+whoever runs the import: French on the command line) rather than half read. SIECLE exports are plain XML, often ISO-8859-15: the bytes go to lxml, which decodes
 them as their declaration says. A SIECLE export never carries a DOCTYPE, so any DTD or entity
 declaration is refused outright (XXE, billion laughs).
 """
@@ -14,6 +14,8 @@ import zipfile
 from dataclasses import dataclass
 
 from lxml import etree
+
+from teleservices.core.i18n import gettext as _, lazy_gettext as _l
 
 MB = 1024 * 1024
 MAX_XML_BYTES = 50 * MB  # a 2,000-pupil ElevesAvecAdresses.xml is about 10 MB
@@ -31,15 +33,15 @@ KINDS = {
 }
 ORDER = ["nomenclature", "eleves", "responsables", "sts"]
 LABELS = {
-    "nomenclature": "Nomenclatures (BEE)",
-    "eleves": "Élèves et structures (BEE)",
-    "responsables": "Responsables (BEE)",
-    "sts": "Enseignants et services (STS-web)",
+    "nomenclature": _l("Nomenclatures (BEE)"),
+    "eleves": _l("Élèves et structures (BEE)"),
+    "responsables": _l("Responsables (BEE)"),
+    "sts": _l("Enseignants et services (STS-web)"),
 }
 
 
 class Refused(Exception):
-    """This file imports nothing; ``str(exc)`` says why, in French."""
+    """This file imports nothing; ``str(exc)`` says why (translated where it is raised)."""
 
 
 @dataclass
@@ -49,17 +51,18 @@ class SourceFile:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / MB:.0f} Mo"
+    return _("%(taille)s Mo", taille=format(size / MB, ".0f"))
 
 
 def expand(name: str, data: bytes) -> list[SourceFile]:
     """An XML file as it is, or the XML files of a zip archive (as SIECLE exports them)."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise Refused(f"fichier trop volumineux (au plus {_megabytes(MAX_UPLOAD_BYTES)})")
+        raise Refused(_("fichier trop volumineux (au plus %(max)s)", max=_megabytes(MAX_UPLOAD_BYTES)))
     if data[:4] == b"PK\x03\x04":
         return _unzip(name, data)
     if len(data) > MAX_XML_BYTES:
-        raise Refused(f"fichier trop volumineux ({_megabytes(len(data))} ; au plus {_megabytes(MAX_XML_BYTES)})")
+        raise Refused(_("fichier trop volumineux (%(taille)s ; au plus %(max)s)",
+                        taille=_megabytes(len(data)), max=_megabytes(MAX_XML_BYTES)))
     return [SourceFile(name, data)]
 
 
@@ -76,27 +79,29 @@ def _unzip(name: str, data: bytes) -> list[SourceFile]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [info for info in archive.infolist() if _is_xml_member(info)]
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise Refused("archive zip illisible") from exc
+        raise Refused(_("archive zip illisible")) from exc
     if not members:
-        raise Refused("l'archive zip ne contient aucun fichier XML")
+        raise Refused(_("l'archive zip ne contient aucun fichier XML"))
     if len(members) > MAX_ZIP_MEMBERS:
-        raise Refused(f"l'archive zip contient {len(members)} fichiers XML (au plus {MAX_ZIP_MEMBERS})")
+        raise Refused(_("l'archive zip contient %(nombre)s fichiers XML (au plus %(max)s)",
+                        nombre=len(members), max=MAX_ZIP_MEMBERS))
     files, total = [], 0
     for info in members:
         if info.file_size > MAX_XML_BYTES or (
             info.file_size > MB and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1)
         ):
-            raise Refused(f"{info.filename} : taille décompressée démesurée ({_megabytes(info.file_size)})")
+            raise Refused(_("%(fichier)s : taille décompressée démesurée (%(taille)s)",
+                            fichier=info.filename, taille=_megabytes(info.file_size)))
         try:
             with archive.open(info) as handle:
                 content = handle.read(MAX_XML_BYTES + 1)  # never trust the header's size
         # zipfile reports an encrypted member with RuntimeError and an unsupported compression
         # method with its not-implemented error: either way a member we cannot read, so refused.
         except (RuntimeError, zipfile.BadZipFile, NotImplementedError, OSError) as exc:
-            raise Refused(f"{info.filename} : illisible dans l'archive (chiffré ou abîmé)") from exc
+            raise Refused(_("%(fichier)s : illisible dans l'archive (chiffré ou abîmé)", fichier=info.filename)) from exc
         total += len(content)
         if len(content) > MAX_XML_BYTES or total > MAX_ZIP_TOTAL:
-            raise Refused(f"{info.filename} : taille décompressée démesurée")
+            raise Refused(_("%(fichier)s : taille décompressée démesurée", fichier=info.filename))
         files.append(SourceFile(f"{name} › {info.filename}", content))
     return files
 
@@ -110,13 +115,13 @@ def _syntax_message(exc: etree.XMLSyntaxError) -> str:
     mismatch = MISMATCH.search(exc.msg or "")
     if mismatch:
         opened, opened_at, closed = mismatch.groups()
-        return (
-            f"ligne {line} : balise {opened} (ouverte ligne {opened_at}) fermée par </{closed}> : "
-            "le fichier n'est pas un XML bien formé"
+        return _(
+            "ligne %(ligne)s : balise %(balise)s (ouverte ligne %(ouverte)s) fermée par </%(fermante)s> : "
+            "le fichier n'est pas un XML bien formé", ligne=line, balise=opened, ouverte=opened_at, fermante=closed,
         )
     if "Document is empty" in (exc.msg or ""):
-        return "le fichier est vide ou n'est pas un fichier XML"
-    return f"ligne {line} : le fichier n'est pas un XML bien formé ({exc.msg})"
+        return _("le fichier est vide ou n'est pas un fichier XML")
+    return _("ligne %(ligne)s : le fichier n'est pas un XML bien formé (%(erreur)s)", ligne=line, erreur=exc.msg)
 
 
 def parse_xml(data: bytes) -> etree._Element:
@@ -124,10 +129,10 @@ def parse_xml(data: bytes) -> etree._Element:
     declaration = DECLARATION.search(data)
     if declaration:
         line = data.count(b"\n", 0, declaration.start()) + 1
-        raise Refused(
-            f"ligne {line} : déclaration <!{declaration.group(1).decode().upper()}> refusée "
-            "(un export SIECLE n'en contient jamais)"
-        )
+        raise Refused(_(
+            "ligne %(ligne)s : déclaration <!%(declaration)s> refusée (un export SIECLE n'en contient jamais)",
+            ligne=line, declaration=declaration.group(1).decode().upper(),
+        ))
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
         remove_comments=True, remove_pis=True,
@@ -138,15 +143,18 @@ def parse_xml(data: bytes) -> etree._Element:
         raise Refused(_syntax_message(exc)) from exc
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:  # a DTD in an encoding the scan missed
-        raise Refused("ligne 1 : déclaration <!DOCTYPE> refusée (un export SIECLE n'en contient jamais)")
+        raise Refused(_(
+            "ligne %(ligne)s : déclaration <!%(declaration)s> refusée (un export SIECLE n'en contient jamais)",
+            ligne=1, declaration="DOCTYPE",
+        ))
     return root
 
 
 def kind_of(root: etree._Element) -> str:
     kind = KINDS.get(root.tag if isinstance(root.tag, str) else "")
     if kind is None:
-        raise Refused(
-            f"ligne {root.sourceline} : balise racine {root.tag} inconnue (attendu BEE_ELEVES, "
-            "BEE_RESPONSABLES, BEE_NOMENCLATURES ou STS_EDT)"
-        )
+        raise Refused(_(
+            "ligne %(ligne)s : balise racine %(balise)s inconnue (attendu BEE_ELEVES, "
+            "BEE_RESPONSABLES, BEE_NOMENCLATURES ou STS_EDT)", ligne=root.sourceline, balise=root.tag,
+        ))
     return kind

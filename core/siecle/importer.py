@@ -3,7 +3,9 @@
 
 A refused file (unreadable, hostile, another school's, a bad value) imports nothing and the
 others still go on; the summary says, file by file, what was created, updated, deleted, which
-pupils left, what was skipped and why, or why the file was refused.
+pupils left, what was skipped and why, or why the file was refused. Its sentences are written in
+the language of whoever runs the import (the staff member's page's, French on the command line)
+and kept as written; the counts are kept by kind (« élèves », « matières »…) and named when shown.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Awaitable, Callable, Sequence
 
 from teleservices.core import clock
 from teleservices.core.db import write_transaction
+from teleservices.core.i18n import gettext as _
 from teleservices.core.siecle.files import LABELS, ORDER, Refused, SourceFile, expand, kind_of, parse_xml
 from teleservices.core.siecle.parsers import PARSERS, Parsed, uaj_of
 from teleservices.core.siecle.store import APPLY, FileSummary, Target
@@ -60,10 +63,11 @@ def read_file(uai: str, source: SourceFile) -> Prepared:
     try:
         root = parse_xml(source.data)
         summary.type = kind_of(root)
-        summary.libelle = LABELS[summary.type]
+        summary.libelle = str(LABELS[summary.type])
         uaj, line = uaj_of(root)
         if uaj != uai:
-            raise Refused(f"ligne {line} : balise UAJ : ce fichier vient de l'établissement {uaj}, pas de {uai}")
+            raise Refused(_("ligne %(ligne)s : balise UAJ : ce fichier vient de l'établissement %(uaj)s, pas de %(uai)s",
+                            ligne=line, uaj=uaj, uai=uai))
         return Prepared(summary, PARSERS[summary.type](root))
     except Refused as exc:
         summary.erreur = str(exc)
@@ -121,7 +125,7 @@ async def apply_one(target: Target, item: Prepared) -> None:
         _refused(summary, str(exc))
     except Exception:
         log.exception("Import SIECLE : échec de l'écriture de %s", summary.fichier)
-        _refused(summary, "erreur inattendue pendant l'écriture en base")
+        _refused(summary, _("erreur inattendue pendant l'écriture en base"))
 
 
 def _refused(summary: FileSummary, message: str) -> None:
@@ -135,7 +139,7 @@ async def import_files(
 ) -> ImportSummary:
     """Import these files (name, bytes), XML or zip, in any order, into the establishment ``uai``."""
     uai = uai.strip().upper()
-    await progress(0, "Lecture et vérification des fichiers")
+    await progress(0, _("Lecture et vérification des fichiers"))
     prepared = await asyncio.to_thread(prepare, uai, sources)
     summary = ImportSummary(uai, [item.summary for item in prepared])
     valid = sorted((p for p in prepared if p.parsed), key=lambda p: ORDER.index(p.summary.type))
@@ -146,9 +150,10 @@ async def import_files(
     )
     target = Target(etablissement_id, today or clock.now().date())
     for done, item in enumerate(valid):
-        await progress(10 + 90 * done // len(valid), f"Import de {item.summary.fichier} ({item.summary.libelle})")
+        await progress(10 + 90 * done // len(valid), _("Import de %(fichier)s (%(libelle)s)",
+                                                       fichier=item.summary.fichier, libelle=item.summary.libelle))
         await apply_one(target, item)
-    await progress(100, "Terminé")
+    await progress(100, _("Terminé"))
     return summary
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from lxml import etree
 
+from teleservices.core.i18n import gettext as _
 from teleservices.core.siecle.files import Refused
 
 MAX_RECORDS = 20_000  # per list: a big lycée has 2,500 pupils
@@ -53,18 +54,20 @@ class Parsed:
 
 
 def refuse(element: Element, tag: str, why: str) -> Refused:
-    return Refused(f"ligne {element.sourceline} : balise {tag} : {why}")
+    return Refused(_("ligne %(ligne)s : balise %(balise)s : %(raison)s",
+                     ligne=element.sourceline, balise=tag, raison=why))
 
 
 def check_text(element: Element, tag: str, value: str, limit: int, name: bool = False) -> str:
     if "<" in value or ">" in value:
-        raise refuse(element, tag, f"balisage interdit dans « {value[:40]} »")
+        raise refuse(element, tag, _("balisage interdit dans « %(valeur)s »", valeur=value[:40]))
     if CONTROL.search(value):
-        raise refuse(element, tag, "caractère de contrôle interdit")
+        raise refuse(element, tag, _("caractère de contrôle interdit"))
     if len(value) > limit:
-        raise refuse(element, tag, f"valeur trop longue ({len(value)} caractères, au plus {limit})")
+        raise refuse(element, tag, _("valeur trop longue (%(longueur)s caractères, au plus %(max)s)",
+                                     longueur=len(value), max=limit))
     if name and not NAME.match(value):
-        raise refuse(element, tag, f"caractères interdits dans le nom « {value[:40]} »")
+        raise refuse(element, tag, _("caractères interdits dans le nom « %(valeur)s »", valeur=value[:40]))
     return value
 
 
@@ -85,29 +88,30 @@ class Fields:
         where, tag, value = self._child(tags)
         if not value:
             if required:
-                raise refuse(where, tag, "valeur obligatoire absente")
+                raise refuse(where, tag, _("valeur obligatoire absente"))
             return default
         return check_text(where, tag, value, limit, name)
 
     def choice(self, tag: str, choices: dict[str, Any], *, default: Any = None) -> Any:
-        where, _, value = self._child((tag,))
+        where, _tag, value = self._child((tag,))
         if not value and default is not None:
             return default
         if value not in choices:
             expected = ", ".join(choices)
-            raise refuse(where, tag, f"code « {value[:20]} » inconnu (attendu : {expected})")
+            raise refuse(where, tag, _("code « %(code)s » inconnu (attendu : %(attendus)s)",
+                                       code=value[:20], attendus=expected))
         return choices[value]
 
     def date(self, tag: str, *, required: bool = False) -> dt.date | None:
-        where, _, value = self._child((tag,))
+        where, _tag, value = self._child((tag,))
         if not value:
             if required:
-                raise refuse(where, tag, "date obligatoire absente")
+                raise refuse(where, tag, _("date obligatoire absente"))
             return None
         try:
             return dt.datetime.strptime(value, "%d/%m/%Y").date()
         except ValueError:
-            raise refuse(where, tag, f"« {value[:20]} » n'est pas une date (JJ/MM/AAAA)") from None
+            raise refuse(where, tag, _("« %(valeur)s » n'est pas une date (JJ/MM/AAAA)", valeur=value[:20])) from None
 
 
 FLAGS = {"0": False, "1": True, "false": False, "true": True, "N": False, "O": True}
@@ -116,17 +120,18 @@ FLAGS = {"0": False, "1": True, "false": False, "true": True, "N": False, "O": T
 def attribute(element: Element, name: str, limit: int = 20, pattern: re.Pattern = CODE) -> str:
     value = (element.get(name) or "").strip()
     if not value:
-        raise refuse(element, element.tag, f"attribut {name} absent")
+        raise refuse(element, element.tag, _("attribut %(attribut)s absent", attribut=name))
     check_text(element, element.tag, value, limit)
     if not pattern.match(value):
-        raise refuse(element, element.tag, f"attribut {name} « {value[:20]} » invalide")
+        raise refuse(element, element.tag, _("attribut %(attribut)s « %(valeur)s » invalide",
+                                             attribut=name, valeur=value[:20]))
     return value
 
 
 def _all(root: Element, path: str) -> list[Element]:
     found = root.findall(path)
     if len(found) > MAX_RECORDS:
-        raise refuse(found[MAX_RECORDS], found[0].tag, f"plus de {MAX_RECORDS} éléments : fichier démesuré")
+        raise refuse(found[MAX_RECORDS], found[0].tag, _("plus de %(max)s éléments : fichier démesuré", max=MAX_RECORDS))
     return found
 
 
@@ -134,7 +139,7 @@ def uaj_of(root: Element) -> tuple[str, int]:
     """The UAI the file comes from, and its line."""
     uaj = root.find("PARAMETRES/UAJ")
     if uaj is None:
-        raise refuse(root, "PARAMETRES", "balise UAJ absente : on ne sait pas de quel établissement vient ce fichier")
+        raise refuse(root, "PARAMETRES", _("balise UAJ absente : on ne sait pas de quel établissement vient ce fichier"))
     value = (uaj.get("CODE") or uaj.text or "").strip().upper()
     return check_text(uaj, "UAJ", value, 8), uaj.sourceline
 

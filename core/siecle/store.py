@@ -16,6 +16,7 @@ from typing import Any, Callable, Hashable, Iterable, Sequence
 
 from piccolo.table import Table
 
+from teleservices.core.i18n import gettext as _, ngettext
 from teleservices.core.siecle.parsers import Parsed
 from teleservices.core.tables import (
     Division, Eleve, EleveGroupe, Enseignant, Enseignement, Matiere, Mef, Responsable, ResponsableEleve,
@@ -28,7 +29,11 @@ MAX_LISTED = 500  # skipped items listed one by one in a summary; beyond, only c
 @dataclass
 class FileSummary:
     """What one file did: per kind of row, how many were created, updated or deleted; the
-    pupils marked as left; what was skipped and why; or why the whole file was refused."""
+    pupils marked as left; what was skipped and why; or why the whole file was refused.
+
+    The kinds (« élèves », « matières »…) are stable keys, named in the reader's language when
+    shown (``siecle.web.counts_text``); the reasons and remarks are sentences, written in the
+    language of whoever runs the import."""
 
     fichier: str
     type: str = ""
@@ -214,10 +219,10 @@ async def apply_eleves(target: Target, parsed: Parsed, summary: FileSummary) -> 
     for pupil in pupils:
         old = existing.get(pupil["eleve_id"])
         if old is not None and old["etablissement"] != target.etablissement_id:
-            summary.skip(f"{_who(pupil)} : inscrit dans un autre établissement, ignoré")
+            summary.skip(_("%(eleve)s : inscrit dans un autre établissement, ignoré", eleve=_who(pupil)))
             continue
         if pupil["division"] is None and old is None:
-            summary.skip(f"{_who(pupil)} : sans division (aucune structure de type D), ignoré")
+            summary.skip(_("%(eleve)s : sans division (aucune structure de type D), ignoré", eleve=_who(pupil)))
             continue
         division = division_ids.get(pupil["division"]) if pupil["division"] else (old or {}).get("division")
         rows.append({"eleve_id": pupil["eleve_id"], **{c: pupil[c] for c in PUPIL_COLUMNS}, "division": division})
@@ -231,9 +236,11 @@ async def apply_eleves(target: Target, parsed: Parsed, summary: FileSummary) -> 
     in_file = {p["eleve_id"] for p in pupils}
     absent = len(set(here) - in_file)
     if absent:
-        summary.remarques.append(
-            f"{absent} élève(s) de l'établissement absent(s) de ce fichier : conservé(s), rien n'est supprimé."
-        )
+        summary.remarques.append(ngettext(
+            "%(num)d élève(s) de l'établissement absent(s) de ce fichier : conservé(s), rien n'est supprimé.",
+            "%(num)d élève(s) de l'établissement absent(s) de ce fichier : conservé(s), rien n'est supprimé.",
+            absent,
+        ))
     await _sync_groups(target, [r for r in pupils if r["eleve_id"] in here], here, division_ids, summary)
 
 
@@ -280,20 +287,20 @@ async def apply_responsables(target: Target, parsed: Parsed, summary: FileSummar
         if link["eleve_id"] in here:
             links.append(link)
         else:
-            summary.skip(
-                f"lien du responsable {link['personne_id']} avec l'élève {link['eleve_id']} : "
-                "élève inconnu dans l'établissement, ignoré"
-            )
+            summary.skip(_(
+                "lien du responsable %(personne)s avec l'élève %(eleve)s : élève inconnu dans l'établissement, ignoré",
+                personne=link["personne_id"], eleve=link["eleve_id"],
+            ))
     linked = {link["personne_id"] for link in links}
     people = []
     for person in parsed.rows["personnes"]:
         if person["personne_id"] in linked:
             people.append(person)
         else:
-            summary.skip(
-                f"{person['nom_de_famille']} {person['prenom']} (PERSONNE_ID {person['personne_id']}) : "
-                "responsable d'aucun élève de l'établissement, ignoré"
-            )
+            summary.skip(_(
+                "%(nom)s %(prenom)s (PERSONNE_ID %(personne)s) : responsable d'aucun élève de l'établissement, ignoré",
+                nom=person["nom_de_famille"], prenom=person["prenom"], personne=person["personne_id"],
+            ))
     existing = await _people([p["personne_id"] for p in people])
     summary.count("responsables", *await sync(
         Responsable, people, existing, lambda r: r["personne_id"], PERSON_COLUMNS,
@@ -302,7 +309,8 @@ async def apply_responsables(target: Target, parsed: Parsed, summary: FileSummar
     known = [link for link in links if link["personne_id"] in ids]
     for link in links:
         if link["personne_id"] not in ids:
-            summary.skip(f"lien de l'élève {link['eleve_id']} : personne {link['personne_id']} absente du fichier, ignoré")
+            summary.skip(_("lien de l'élève %(eleve)s : personne %(personne)s absente du fichier, ignoré",
+                           eleve=link["eleve_id"], personne=link["personne_id"]))
     rows = [
         {"eleve": here[link["eleve_id"]], "responsable": ids[link["personne_id"]], **{c: link[c] for c in LINK_COLUMNS}}
         for link in known
@@ -319,9 +327,11 @@ async def apply_responsables(target: Target, parsed: Parsed, summary: FileSummar
     concerned = {row["eleve"] for row in rows}
     kept = {pair(r) for r in existing_links if r["eleve"] in concerned} - {pair(r) for r in rows}
     if kept:
-        summary.remarques.append(
-            f"{len(kept)} lien(s) élève-responsable absent(s) de ce fichier : conservé(s) avec les comptes qui en dépendent."
-        )
+        summary.remarques.append(ngettext(
+            "%(num)d lien(s) élève-responsable absent(s) de ce fichier : conservé(s) avec les comptes qui en dépendent.",
+            "%(num)d lien(s) élève-responsable absent(s) de ce fichier : conservé(s) avec les comptes qui en dépendent.",
+            len(kept),
+        ))
 
 
 TEACHER_COLUMNS = ["civilite", "nom", "prenom"]
@@ -359,20 +369,23 @@ async def _sync_services(
     rows = []
     for sts_id, code_matiere, code_structure in parsed.rows["services"]:
         if sts_id not in teachers:
-            summary.skip(f"service {code_matiere} en {code_structure} : enseignant {sts_id} inconnu, ignoré")
+            summary.skip(_("service %(matiere)s en %(structure)s : enseignant %(enseignant)s inconnu, ignoré",
+                           matiere=code_matiere, structure=code_structure, enseignant=sts_id))
         elif code_matiere not in matieres:
-            summary.skip(f"service de l'enseignant {sts_id} en {code_structure} : matière {code_matiere} inconnue, ignoré")
+            summary.skip(_("service de l'enseignant %(enseignant)s en %(structure)s : matière %(matiere)s inconnue, ignoré",
+                           enseignant=sts_id, structure=code_structure, matiere=code_matiere))
         else:
             rows.append({
                 "enseignant": teachers[sts_id], "matiere": matieres[code_matiere],
                 "division": division_ids[code_structure],
                 "professeur_principal": (sts_id, code_structure) in principals,
             })
-    with_service = {(sts_id, code) for sts_id, _, code in parsed.rows["services"]}
+    with_service = {(sts_id, code) for sts_id, _matiere, code in parsed.rows["services"]}
     for sts_id, code in sorted(principals - with_service):
-        summary.remarques.append(
-            f"professeur principal {sts_id} en {code} sans service dans cette division : non enregistré."
-        )
+        summary.remarques.append(_(
+            "professeur principal %(enseignant)s en %(structure)s sans service dans cette division : non enregistré.",
+            enseignant=sts_id, structure=code,
+        ))
     existing = await Enseignement.raw(
         "SELECT en.id, en.enseignant, en.matiere, en.division, en.professeur_principal FROM enseignement en "
         "JOIN division d ON d.id = en.division WHERE d.etablissement = {}", target.etablissement_id,

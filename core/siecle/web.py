@@ -5,6 +5,10 @@ starts the import as an asyncio task in the server and answers 303 to the job's 
 shows a <progress> bar, refreshed every second by htmx (and every two seconds by a <noscript>
 meta refresh without JavaScript), then the summary file by file. A job still en_cours long after
 it started belongs to a server that stopped: it is shown as interrupted.
+
+The import runs in the language of the page that started it (the task inherits the request's
+context): its steps, refusals and remarks are stored in that language, as written. The kinds of
+rows counted and the kinds of files are named in the reader's language when shown.
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from teleservices.core import clock
 from teleservices.core.audit import audit
 from teleservices.core.db import write_transaction
 from teleservices.core.guards import staff_establishment, staff_guard, viewer_of
+from teleservices.core.i18n import gettext as _, ngettext
 from teleservices.core.rendering import navigate, render
-from teleservices.core.siecle.files import MAX_UPLOAD_BYTES, MB
+from teleservices.core.siecle.files import LABELS, MAX_UPLOAD_BYTES, MB
 from teleservices.core.siecle.importer import import_files
 from teleservices.core.tables import Etablissement, ImportSiecle
 
@@ -58,8 +63,41 @@ def _resume(value: Any) -> list[dict]:
     return json.loads(value or "[]") if isinstance(value, str) else (value or [])
 
 
+# The kinds of rows a summary counts (its keys, store.py), named in the reader's language.
+COUNTED = {
+    "MEF": lambda n: ngettext("%(num)d MEF", "%(num)d MEF", n),
+    "matières": lambda n: ngettext("%(num)d matières", "%(num)d matières", n),
+    "classes et groupes": lambda n: ngettext("%(num)d classes et groupes", "%(num)d classes et groupes", n),
+    "élèves": lambda n: ngettext("%(num)d élèves", "%(num)d élèves", n),
+    "appartenances à un groupe": lambda n: ngettext(
+        "%(num)d appartenances à un groupe", "%(num)d appartenances à un groupe", n),
+    "responsables": lambda n: ngettext("%(num)d responsables", "%(num)d responsables", n),
+    "liens élève-responsable": lambda n: ngettext(
+        "%(num)d liens élève-responsable", "%(num)d liens élève-responsable", n),
+    "enseignants": lambda n: ngettext("%(num)d enseignants", "%(num)d enseignants", n),
+    "services d'enseignement": lambda n: ngettext(
+        "%(num)d services d'enseignement", "%(num)d services d'enseignement", n),
+}
+
+
+def counts_text(counts: dict[str, int] | None) -> str:
+    """« 1 classes et groupes, 2 élèves »: a summary's counts, in the reader's language."""
+    return ", ".join(COUNTED[what](n) if what in COUNTED else f"{n} {what}" for what, n in (counts or {}).items())
+
+
+def _shown_file(fichier: dict[str, Any]) -> dict[str, Any]:
+    label = LABELS.get(fichier.get("type") or "")
+    return {
+        **fichier,
+        "libelle": str(label) if label is not None else fichier.get("libelle", ""),
+        "crees_texte": counts_text(fichier.get("crees")),
+        "mis_a_jour_texte": counts_text(fichier.get("mis_a_jour")),
+        "supprimes_texte": counts_text(fichier.get("supprimes")),
+    }
+
+
 def _with_state(job: dict[str, Any]) -> dict[str, Any]:
-    fichiers = _resume(job["resume"])
+    fichiers = [_shown_file(f) for f in _resume(job["resume"])]
     return {
         **job, "etat_affiche": state(job), "fichiers": fichiers,
         "refuses": sum(1 for f in fichiers if f.get("erreur")),
@@ -88,14 +126,16 @@ async def _uploads(request: Request) -> tuple[list[tuple[str, bytes]], str]:
     form = await request.form()
     files = [f for f in form.getall("fichiers", []) if isinstance(f, UploadFile) and f.filename]
     if not files:
-        return [], "Choisissez au moins un fichier exporté de SIECLE (XML ou zip)."
+        return [], _("Choisissez au moins un fichier exporté de SIECLE (XML ou zip).")
     if len(files) > MAX_FILES:
-        return [], f"Vous avez choisi {len(files)} fichiers : envoyez-en au plus {MAX_FILES} à la fois."
+        return [], _("Vous avez choisi %(nombre)s fichiers : envoyez-en au plus %(max)s à la fois.",
+                     nombre=len(files), max=MAX_FILES)
     sources = []
     for upload in files:
         data = await upload.read()
         if len(data) > MAX_UPLOAD_BYTES:
-            return [], f"Le fichier {upload.filename} dépasse {MAX_UPLOAD_BYTES // MB} Mo : rien n'a été importé."
+            return [], _("Le fichier %(fichier)s dépasse %(max)s Mo : rien n'a été importé.",
+                         fichier=upload.filename, max=MAX_UPLOAD_BYTES // MB)
         sources.append((upload.filename.rsplit("/", 1)[-1][:120], data))
     return sources, ""
 
@@ -107,11 +147,11 @@ async def start_import(request: Request) -> Response:
     if erreur:
         return await _form(request, erreur, status_code=400)
     etab = await Etablissement.select(Etablissement.uai).where(Etablissement.id == etablissement_id).first()
-    names = ", ".join(name for name, _ in sources)
+    names = ", ".join(name for name, _data in sources)
     async with write_transaction():
         job = await ImportSiecle.insert(ImportSiecle(
             etablissement=etablissement_id, compte=viewer_of(request).compte_id, cree_le=clock.now(),
-            etat="en_cours", progression=0, etape="En attente", resume=[],
+            etat="en_cours", progression=0, etape=_("En attente"), resume=[],
         ))
         await audit(request, "import.siecle", f"Import SIECLE lancé : {names}")
     job_id = job[0]["id"]
@@ -134,13 +174,13 @@ async def run_job(job_id: int, uai: str, sources: list[tuple[str, bytes]]) -> No
         changes = {
             ImportSiecle.etat: "termine" if summary.importes else "refuse",
             ImportSiecle.resume: summary.to_json(),
-            ImportSiecle.erreur: "" if summary.importes else "Aucun fichier n'a pu être importé.",
+            ImportSiecle.erreur: "" if summary.importes else _("Aucun fichier n'a pu être importé."),
         }
     except Exception:
         log.exception("Import SIECLE %s en échec", job_id)
-        changes = {ImportSiecle.etat: "refuse", ImportSiecle.erreur: "Erreur inattendue : rien n'a été importé."}
+        changes = {ImportSiecle.etat: "refuse", ImportSiecle.erreur: _("Erreur inattendue : rien n'a été importé.")}
     await ImportSiecle.update({
-        **changes, ImportSiecle.progression: 100, ImportSiecle.etape: "Terminé", ImportSiecle.fini_le: clock.now(),
+        **changes, ImportSiecle.progression: 100, ImportSiecle.etape: _("Terminé"), ImportSiecle.fini_le: clock.now(),
     }).where(ImportSiecle.id == job_id)
 
 
@@ -153,7 +193,7 @@ async def job_page(request: Request) -> Response:
         "WHERE i.id = {} AND i.etablissement = {}", job_id, staff_establishment(request),
     )
     if not rows:
-        raise NotFoundException("Import introuvable dans votre établissement.")
+        raise NotFoundException(_("Import introuvable dans votre établissement."))
     job = _with_state(rows[0])
     return render(request, "administration/import_suivi.html", {"job": job, "en_cours": job["etat_affiche"] == "en_cours"})
 
