@@ -5,33 +5,34 @@ follow-up) are ``staff``, ``offre``, ``affectations`` and ``suivi``. The adminis
 reuses the fiche's forms and change requests: this plugin needs the fiche plugin.
 """
 
-from teleservices.core.api import DemoContext, ServiceSpec, StaffRole, UserType, hookimpl
+from teleservices.core.api import DemoContext, ServiceSpec, StaffRole, UserType, hookimpl, lazy_gettext as _l
 from teleservices.plugins.inscription import affectations, demo, famille, offre, staff, suivi
 from teleservices.plugins.inscription.affectation import lycee_d_affectation
 
 SERVICE = ServiceSpec(
     key="inscription",
-    label="L'inscription au lycée",
+    label=_l("L'inscription au lycée"),
     icon="inscription/icon.svg",
     audiences=frozenset({UserType.PARENT}),
     national=False,
     mobile=False,
     order=50,
-    description="Inscrire son enfant dans son lycée d'affectation à la fin de la troisième.",
+    description=_l("Inscrire son enfant dans son lycée d'affectation à la fin de la troisième."),
     # Offered by the lycée of the pupil's affectation, once its campaign has begun.
     offered_by=lycee_d_affectation,
     routes=famille.ROUTES,
     staff_routes=[*staff.ROUTES, *offre.ROUTES, *affectations.ROUTES, *suivi.ROUTES],
     staff_roles=frozenset({StaffRole.SECRETARIAT}),
+    # The journal's filter shows these names in the page's language (its lines stay as written).
     audit_actions=(
-        ("inscription.campagne", "Campagne d'inscription au lycée modifiée"),
-        ("inscription.offre", "Offre de formation de l'inscription modifiée"),
-        ("inscription.affectation", "Élèves affectés au lycée importés ou modifiés"),
-        ("inscription.export", "Souhaits des inscriptions exportés (CSV)"),
-        ("inscription.reouverture", "Inscription au lycée rouverte pour une famille"),
+        ("inscription.campagne", _l("Campagne d'inscription au lycée modifiée")),
+        ("inscription.offre", _l("Offre de formation de l'inscription modifiée")),
+        ("inscription.affectation", _l("Élèves affectés au lycée importés ou modifiés")),
+        ("inscription.export", _l("Souhaits des inscriptions exportés (CSV)")),
+        ("inscription.reouverture", _l("Inscription au lycée rouverte pour une famille")),
     ),
     # Told to the families of the assigned pupils when the campaign opens (staff.py, affectations.py).
-    notifications=(("inscription.campagne", "Ouverture de l'inscription au lycée"),),
+    notifications=(("inscription.campagne", _l("Ouverture de l'inscription au lycée")),),
 )
 
 

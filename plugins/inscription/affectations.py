@@ -29,7 +29,8 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    audit, establishment, find_pupils, mefs, pupils_by_id, read_date, render, staff_establishment, write_transaction,
+    audit, current_language, establishment, find_pupils, gettext as _, mefs, ngettext, pupils_by_id, read_date, render,
+    staff_establishment, write_transaction,
 )
 from teleservices.plugins.inscription import rules
 from teleservices.plugins.inscription.staff import campagne_de, notify_opening
@@ -67,8 +68,18 @@ def nom_complet(eleve: Mapping[str, Any]) -> str:
 
 
 def affecte(eleve: Mapping[str, Any]) -> str:
-    """« affectée » for a girl (SIECLE's CODE_SEXE 2), « affecté » otherwise."""
+    """« affectée » for a girl (SIECLE's CODE_SEXE 2), « affecté » otherwise (the journal's French)."""
     return "affectée" if eleve.get("code_sexe") == "2" else "affecté"
+
+
+def fille(eleve: Mapping[str, Any]) -> bool:
+    """Whether the page's sentence about this pupil takes the feminine (SIECLE's CODE_SEXE 2)."""
+    return eleve.get("code_sexe") == "2"
+
+
+def _nombre(singulier: str, pluriel: str, n: int) -> str:
+    """``ngettext`` with the source's French rule: 0 takes the singular (« 0 élève affecté »)."""
+    return ngettext(singulier, pluriel, 1 if n == 0 and current_language() == "fr" else n, num=n)
 
 
 def libelles_mef(liste: Iterable[Mapping[str, Any]]) -> dict[str, str]:
@@ -86,7 +97,7 @@ def lignes_affichees(affectations: Iterable[Mapping[str, Any]], eleves: Mapping[
         lignes.append({
             "id": a["id"], "eleve": {**eleve, "date_naiss": _date(eleve["date_naiss"])},
             "mef": libelles.get(a["code_mef"]) or a["code_mef"] or "—",
-            "statut": rules.avancement_de(a["etapes"], a["confirme_le"]).statut,
+            "statut": rules.avancement_de(a["etapes"], a["confirme_le"]).statut_libelle,
             "confirmee": a["confirme_le"] is not None,
         })
     return sorted(lignes, key=lambda l: (l["eleve"]["nom_de_famille"], l["eleve"]["prenom"], l["id"]))
@@ -108,7 +119,8 @@ class Index:
 
     def eleve(self, ine: str, siecle: str, lycee_id: int) -> Mapping[str, Any] | str | None:
         """The pupil of another establishment these numbers name; None when nothing matches; a
-        French reason when the pupil is already the lycée's own or the numbers are ambiguous."""
+        reason (in the request's language) when the pupil is already the lycée's own or the numbers
+        are ambiguous."""
         par_siecle = [self.par_siecle[siecle]] if siecle in self.par_siecle else []
         par_ine = self.par_ine.get(ine, []) if ine else []
         trouves = list({e["id"]: e for e in (*par_siecle, *par_ine)}.values())
@@ -116,12 +128,12 @@ class Index:
             return None
         ailleurs = [e for e in trouves if e["etablissement_id"] != lycee_id]
         if not ailleurs:
-            return f"{nom_complet(trouves[0])} est déjà élève du lycée."
+            return _("%(nom)s est déjà élève du lycée.", nom=nom_complet(trouves[0]))
         if len(ailleurs) > 1:
             distincts = not {e["id"] for e in par_siecle} & {e["id"] for e in par_ine}
             if par_siecle and par_ine and ine != siecle and distincts:
-                return "L'INE et le numéro SIECLE ne désignent pas le même élève."
-            return "Plusieurs élèves correspondent à ce numéro : indiquez le numéro SIECLE (ELEVE_ID) de l'élève."
+                return _("L'INE et le numéro SIECLE ne désignent pas le même élève.")
+            return _("Plusieurs élèves correspondent à ce numéro : indiquez le numéro SIECLE (ELEVE_ID) de l'élève.")
         return ailleurs[0]
 
 
@@ -157,14 +169,14 @@ def lire_saisie(form: Mapping[str, Any], codes_mef: Sequence[str]) -> Saisie:
     """The typed form, with the errors that need no lookup."""
     saisie = Saisie(str(form.get("numero") or "").strip(), str(form.get("code_mef") or "").strip())
     if not saisie.numero:
-        saisie.erreurs["numero"] = "Indiquez l'INE ou le numéro SIECLE de l'élève."
+        saisie.erreurs["numero"] = _("Indiquez l'INE ou le numéro SIECLE de l'élève.")
     elif len(saisie.cle) > NUMERO_MAX or not saisie.cle.isalnum():
-        saisie.erreurs["numero"] = "Aucun élève ne correspond à ce numéro."
+        saisie.erreurs["numero"] = _("Aucun élève ne correspond à ce numéro.")
     if not codes_mef:
-        saisie.erreurs["code_mef"] = ("Le lycée n'a aucune classe avec une formation (MEF) : importez d'abord ses "
-                                      "structures depuis SIECLE.")
+        saisie.erreurs["code_mef"] = _("Le lycée n'a aucune classe avec une formation (MEF) : importez d'abord ses "
+                                       "structures depuis SIECLE.")
     elif saisie.code_mef not in codes_mef:
-        saisie.erreurs["code_mef"] = "Choisissez la formation de l'élève parmi celles du lycée."
+        saisie.erreurs["code_mef"] = _("Choisissez la formation de l'élève parmi celles du lycée.")
     return saisie
 
 
@@ -210,14 +222,14 @@ def decoder(data: bytes) -> str:
 def lire_fichier(data: bytes) -> Fichier:
     """The file's lines (« ; » or « , » separated, the first naming the columns)."""
     if len(data) > MAX_BYTES:
-        return Fichier(erreur=f"Le fichier dépasse {MAX_BYTES // MO} Mo : rien n'a été importé.")
+        return Fichier(erreur=_("Le fichier dépasse %(max)s Mo : rien n'a été importé.", max=MAX_BYTES // MO))
     texte = decoder(data)
     premiere = texte.split("\n", 1)[0]
     separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
     lignes = [(n, cells) for n, cells in enumerate(csv.reader(io.StringIO(texte, newline=""), delimiter=separateur),
                                                    start=1) if any(c.strip() for c in cells)]
     if not lignes:
-        return Fichier(erreur="Le fichier est vide : rien n'a été importé.")
+        return Fichier(erreur=_("Le fichier est vide : rien n'a été importé."))
     entete = [_plier(nom) for nom in lignes[0][1]]
 
     def colonne(noms: set[str]) -> int | None:
@@ -225,13 +237,14 @@ def lire_fichier(data: bytes) -> Fichier:
 
     ine, siecle, mef = colonne(COLONNES_INE), colonne(COLONNES_SIECLE), colonne(COLONNES_MEF)
     if ine is None and siecle is None:
-        return Fichier(erreur=(
+        return Fichier(erreur=_(
             "La première ligne du fichier doit nommer ses colonnes : INE (ou ID_NATIONAL) et/ou ELEVE_ID "
             "(ou NUMERO_SIECLE), et CODE_MEF (ou MEF). Rien n'a été importé."))
     if len(lignes) - 1 > MAX_LINES:
-        return Fichier(erreur=f"Le fichier compte plus de {MAX_LINES} élèves : découpez-le. Rien n'a été importé.")
+        return Fichier(erreur=_("Le fichier compte plus de %(max)s élèves : découpez-le. Rien n'a été importé.",
+                                max=MAX_LINES))
     if len(lignes) == 1:
-        return Fichier(erreur="Le fichier ne contient que sa ligne d'en-tête : rien n'a été importé.")
+        return Fichier(erreur=_("Le fichier ne contient que sa ligne d'en-tête : rien n'a été importé."))
     fichier = Fichier()
     for numero, cells in lignes[1:]:
 
@@ -240,9 +253,9 @@ def lire_fichier(data: bytes) -> Fichier:
 
         lue = LigneLue(numero, cellule(ine).upper(), cellule(siecle), cellule(mef))
         if not lue.ine and not lue.siecle:
-            fichier.refus.append(Refus(numero, "Ni INE ni numéro SIECLE : l'élève n'est pas identifié."))
+            fichier.refus.append(Refus(numero, _("Ni INE ni numéro SIECLE : l'élève n'est pas identifié.")))
         elif len(lue.ine) > NUMERO_MAX or len(lue.siecle) > NUMERO_MAX:
-            fichier.refus.append(Refus(numero, "Ce numéro est trop long pour être un INE ou un numéro SIECLE."))
+            fichier.refus.append(Refus(numero, _("Ce numéro est trop long pour être un INE ou un numéro SIECLE.")))
         else:
             fichier.lignes.append(lue)
     return fichier
@@ -264,10 +277,11 @@ class Bilan:
 
 def _introuvable(ligne: LigneLue) -> str:
     if ligne.siecle and ligne.ine:
-        return f"Aucun élève ne correspond à l'INE « {ligne.ine} » ni au numéro SIECLE « {ligne.siecle} »."
+        return _("Aucun élève ne correspond à l'INE « %(ine)s » ni au numéro SIECLE « %(siecle)s ».",
+                 ine=ligne.ine, siecle=ligne.siecle)
     if ligne.siecle:
-        return f"Aucun élève ne correspond au numéro SIECLE « {ligne.siecle} »."
-    return f"Aucun élève ne correspond à l'INE « {ligne.ine} »."
+        return _("Aucun élève ne correspond au numéro SIECLE « %(siecle)s ».", siecle=ligne.siecle)
+    return _("Aucun élève ne correspond à l'INE « %(ine)s ».", ine=ligne.ine)
 
 
 def trier(fichier: Fichier, index: Index, affectations: Mapping[int, Mapping[str, Any]], lycee_id: int,
@@ -284,11 +298,12 @@ def trier(fichier: Fichier, index: Index, affectations: Mapping[int, Mapping[str
             continue
         nom = nom_complet(eleve)
         if eleve["id"] in vues:
-            bilan.refus.append(Refus(ligne.numero, f"{nom} figure déjà ligne {vues[eleve['id']]}."))
+            bilan.refus.append(Refus(ligne.numero, _("%(nom)s figure déjà ligne %(ligne)s.", nom=nom,
+                                                     ligne=vues[eleve["id"]])))
             continue
         if ligne.code_mef and ligne.code_mef not in codes_mef:
-            bilan.refus.append(Refus(ligne.numero, (
-                f"{nom} : « {ligne.code_mef[:20]} » n'est pas une formation (MEF) du lycée.")))
+            bilan.refus.append(Refus(ligne.numero, _("%(nom)s : « %(mef)s » n'est pas une formation (MEF) du lycée.",
+                                                     nom=nom, mef=ligne.code_mef[:20])))
             continue
         existante = affectations.get(eleve["id"])
         if existante and existante["lycee_id"] == lycee_id:
@@ -298,12 +313,14 @@ def trier(fichier: Fichier, index: Index, affectations: Mapping[int, Mapping[str
                 bilan.modifiees[existante["id"]] = ligne.code_mef
             continue
         if existante:
-            bilan.refus.append(Refus(ligne.numero, f"{nom} est déjà {affecte(eleve)} à un autre lycée."))
+            bilan.refus.append(Refus(ligne.numero, _("%(nom)s est déjà affectée à un autre lycée.", nom=nom)
+                                     if fille(eleve) else _("%(nom)s est déjà affecté à un autre lycée.", nom=nom)))
             continue
         code_mef = ligne.code_mef or seule
         if not code_mef:
-            bilan.refus.append(Refus(ligne.numero, (
-                f"{nom} : la formation (CODE_MEF) est vide et le lycée en propose plusieurs : indiquez laquelle.")))
+            bilan.refus.append(Refus(ligne.numero, _(
+                "%(nom)s : la formation (CODE_MEF) est vide et le lycée en propose plusieurs : indiquez laquelle.",
+                nom=nom)))
             continue
         vues[eleve["id"]] = ligne.numero
         bilan.nouvelles.append((eleve, code_mef))
@@ -316,10 +333,17 @@ def _pluriel(n: int, singulier: str, pluriel: str) -> str:
 
 
 def resume(bilan: Bilan) -> str:
-    """« 3 élèves affectés, 1 déjà présent, 2 lignes refusées »."""
+    """« 3 élèves affectés, 1 déjà présent, 2 lignes refusées », in French (the journal's)."""
     return ", ".join((_pluriel(len(bilan.nouvelles), "élève affecté", "élèves affectés"),
                       _pluriel(bilan.presentes, "déjà présent", "déjà présents"),
                       _pluriel(len(bilan.refus), "ligne refusée", "lignes refusées")))
+
+
+def resume_affiche(bilan: Bilan) -> str:
+    """The same, in the page's language."""
+    return ", ".join((_nombre("%(num)d élève affecté", "%(num)d élèves affectés", len(bilan.nouvelles)),
+                      _nombre("%(num)d déjà présent", "%(num)d déjà présents", bilan.presentes),
+                      _nombre("%(num)d ligne refusée", "%(num)d lignes refusées", len(bilan.refus))))
 
 
 # The page -----------------------------------------------------------------------------------------
@@ -337,7 +361,7 @@ async def _page(request: Request, saisie: Saisie | None = None, import_erreur: s
         saisie = Saisie(code_mef=formations[0]["code_mef"] if len(formations) == 1 else "")
     return render(request, "inscription/staff/affectations.html", {
         "lignes": lignes, "mefs": formations, "saisie": saisie, "erreurs": saisie.erreurs,
-        "import_erreur": import_erreur, "bilan": bilan, "bilan_texte": resume(bilan) if bilan else "",
+        "import_erreur": import_erreur, "bilan": bilan, "bilan_texte": resume_affiche(bilan) if bilan else "",
         "fichier": fichier, "refus_retrait": erreur, "confirmation": _confirmation(request, lignes),
         "max_mo": MAX_BYTES // MO,
     }, status_code=status)
@@ -352,10 +376,12 @@ def _confirmation(request: Request, lignes: list[dict[str, Any]]) -> str:
         if ligne is None:
             return ""
         eleve = ligne["eleve"]
-        return f"{nom_complet(eleve)} est {affecte(eleve)} au lycée en {ligne['mef']}."
+        if fille(eleve):
+            return _("%(nom)s est affectée au lycée en %(formation)s.", nom=nom_complet(eleve), formation=ligne["mef"])
+        return _("%(nom)s est affecté au lycée en %(formation)s.", nom=nom_complet(eleve), formation=ligne["mef"])
     if ok == "retrait":
         nom = (params.get("nom") or "").strip()[:160]
-        return f"L'affectation de {nom} est retirée." if nom else "L'affectation est retirée."
+        return _("L'affectation de %(nom)s est retirée.", nom=nom) if nom else _("L'affectation est retirée.")
     return ""
 
 
@@ -375,7 +401,7 @@ async def ajouter(request: Request) -> Response:
         trouves = await find_pupils(ines=[saisie.cle.upper()], eleve_ids=[saisie.cle])
         eleve = Index(trouves).eleve(saisie.cle.upper(), saisie.cle, lycee_id)
         if eleve is None:
-            saisie.erreurs["numero"] = "Aucun élève ne correspond à ce numéro."
+            saisie.erreurs["numero"] = _("Aucun élève ne correspond à ce numéro.")
         elif isinstance(eleve, str):
             saisie.erreurs["numero"] = eleve
     if saisie.erreurs or not isinstance(eleve, Mapping):
@@ -391,13 +417,25 @@ async def ajouter(request: Request) -> Response:
                 f"({saisie.code_mef})."))
             await notify_assigned(request, lycee_id, [eleve["id"]])
     if existante is not None:
+        nom = nom_complet(eleve)
         if existante["lycee_id"] == lycee_id:
-            saisie.erreurs["numero"] = f"{nom_complet(eleve)} est déjà {affecte(eleve)} au lycée."
+            saisie.erreurs["numero"] = (_("%(nom)s est déjà affectée au lycée.", nom=nom) if fille(eleve)
+                                        else _("%(nom)s est déjà affecté au lycée.", nom=nom))
         else:
             autre = await establishment(existante["lycee_id"])
-            ailleurs = f"au {autre.nom} ({autre.commune})" if autre else "à un autre lycée"
-            saisie.erreurs["numero"] = (f"{nom_complet(eleve)} est déjà {affecte(eleve)} {ailleurs} : ce lycée "
-                                        "doit d'abord retirer son affectation.")
+            if autre is None:
+                saisie.erreurs["numero"] = (
+                    _("%(nom)s est déjà affectée à un autre lycée : ce lycée doit d'abord retirer son affectation.",
+                      nom=nom) if fille(eleve) else
+                    _("%(nom)s est déjà affecté à un autre lycée : ce lycée doit d'abord retirer son affectation.",
+                      nom=nom))
+            else:
+                valeurs = {"nom": nom, "lycee": autre.nom, "commune": autre.commune}
+                saisie.erreurs["numero"] = (
+                    _("%(nom)s est déjà affectée au %(lycee)s (%(commune)s) : ce lycée doit d'abord retirer son "
+                      "affectation.", **valeurs) if fille(eleve) else
+                    _("%(nom)s est déjà affecté au %(lycee)s (%(commune)s) : ce lycée doit d'abord retirer son "
+                      "affectation.", **valeurs))
         return await _page(request, saisie, status=422)
     return Redirect(f"{PAGE}?{urlencode({'ok': 'ajout', 'affectation': creee['id']})}", status_code=303)
 
@@ -427,7 +465,7 @@ async def importer(request: Request) -> Response:
     lycee_id = staff_establishment(request)
     upload = (await request.form()).get("fichier")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return await _page(request, import_erreur="Choisissez un fichier CSV.", status=422)
+        return await _page(request, import_erreur=_("Choisissez un fichier CSV."), status=422)
     nom = _nom_du_fichier(upload)
     data = await upload.read(MAX_BYTES + 1)  # never more than the limit and a byte
     fichier = lire_fichier(data)
@@ -463,21 +501,25 @@ async def retirer(request: Request) -> Response:
             InscriptionAffectation.id, InscriptionAffectation.eleve_id, InscriptionAffectation.code_mef,
         ).where((InscriptionAffectation.id == affectation_id) & (InscriptionAffectation.lycee_id == lycee_id)).first()
         if affectation is None:
-            raise NotFoundException("Cette affectation n'existe pas ou n'est pas celle d'un élève du lycée.")
+            raise NotFoundException(_("Cette affectation n'existe pas ou n'est pas celle d'un élève du lycée."))
         dossier = await InscriptionDossier.select(InscriptionDossier.confirme_le).where(
             InscriptionDossier.affectation == affectation_id).first()
         confirmee = bool(dossier and dossier["confirme_le"] is not None)
         eleve = (await pupils_by_id([affectation["eleve_id"]])).get(affectation["eleve_id"])
-        nom = nom_complet(eleve) if eleve else "l'élève"
+        nom = nom_complet(eleve) if eleve else ""
         if not confirmee:
             await InscriptionAffectation.delete().where(InscriptionAffectation.id == affectation_id)
+            nomme = nom or "l'élève"
             await audit(request, "inscription.affectation", (
-                f"Affectation retirée : {nom}{_origine(eleve)}, en {affectation['code_mef'] or '—'}."))
+                f"Affectation retirée : {nomme}{_origine(eleve)}, en {affectation['code_mef'] or '—'}."))
     if confirmee:
         return await _page(request, erreur=(
-            f"La famille de {nom} a déjà confirmé l'inscription au lycée : son affectation ne peut plus être "
-            "retirée."), status=409)
-    return Redirect(f"{PAGE}?{urlencode({'ok': 'retrait', 'nom': nom})}", status_code=303)
+            _("La famille de %(nom)s a déjà confirmé l'inscription au lycée : son affectation ne peut plus être "
+              "retirée.", nom=nom) if nom else
+            _("La famille de l'élève a déjà confirmé l'inscription au lycée : son affectation ne peut plus être "
+              "retirée.")), status=409)
+    return Redirect(f"{PAGE}?{urlencode({'ok': 'retrait', 'nom': nom} if nom else {'ok': 'retrait'})}",
+                    status_code=303)
 
 
 def _origine(eleve: Mapping[str, Any] | None) -> str:

@@ -19,7 +19,8 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    CurrentChild, account_contact, download, portal_url, render, school_time, send_mail, write_transaction,
+    CurrentChild, account_contact, download, format_date, gettext as _, lazy_gettext as _l, portal_url, render,
+    school_time, send_mail, write_transaction,
 )
 from teleservices.plugins.fiche import famille as fiche
 from teleservices.plugins.inscription import dossier, rules
@@ -27,12 +28,12 @@ from teleservices.plugins.inscription.dossier import Inscription
 from teleservices.plugins.inscription.recu import recu_pdf
 
 MESSAGES = {
-    "validee": "L'inscription au lycée est validée. Indiquez maintenant vos souhaits pédagogiques.",
-    "voeux": "Vos souhaits pédagogiques sont enregistrés.",
-    "donnees": "Données administratives vérifiées.",
-    "eleve": "Vos modifications de la fiche de l'élève sont transmises au lycée, qui les traitera.",
-    "responsable": "Vos modifications sont transmises au lycée, qui les traitera.",
-    "inchange": "Aucune modification : les données sont identiques à celles de l'établissement.",
+    "validee": _l("L'inscription au lycée est validée. Indiquez maintenant vos souhaits pédagogiques."),
+    "voeux": _l("Vos souhaits pédagogiques sont enregistrés."),
+    "donnees": _l("Données administratives vérifiées."),
+    "eleve": _l("Vos modifications de la fiche de l'élève sont transmises au lycée, qui les traitera."),
+    "responsable": _l("Vos modifications sont transmises au lycée, qui les traitera."),
+    "inchange": _l("Aucune modification : les données sont identiques à celles de l'établissement."),
 }
 STEP_PAGES = {rules.VALIDATION: "/", rules.VOEUX: "/souhaits", rules.FICHE: "/donnees/",
               rules.RECAPITULATIF: "/recapitulatif"}
@@ -46,7 +47,7 @@ def _base(child: Any) -> str:
 async def _inscription(child: Any) -> Inscription:
     inscription = await dossier.lire(child.id)
     if inscription is None or inscription.lycee is None:  # the guard let it through a moment ago
-        raise NotFoundException("Aucune inscription au lycée pour cet élève.")
+        raise NotFoundException(_("Aucune inscription au lycée pour cet élève."))
     return inscription
 
 
@@ -54,18 +55,19 @@ def _page(request: Request, child: Any, inscription: Inscription, template: str,
           **context: Any) -> Response:
     return render(request, f"inscription/{template}", {
         "child": child, "base": _base(child), "i": inscription, "etapes": rules.ETAPES,
-        "message": MESSAGES.get(request.query_params.get("ok") or "", ""), **context,
+        "message": str(MESSAGES.get(request.query_params.get("ok") or "", "")), **context,
     }, status_code=status)
 
 
 def _refus(inscription: Inscription) -> str:
     """Why this enrolment cannot be changed now."""
     if inscription.etat == "fermee":
-        return (f"La campagne d'inscription s'est terminée le {inscription.campagne.fermeture:%d/%m/%Y} : "
-                "votre inscription est consultable mais ne peut plus être modifiée. Contactez le lycée si besoin.")
+        return _("La campagne d'inscription s'est terminée le %(fermeture)s : votre inscription est consultable "
+                 "mais ne peut plus être modifiée. Contactez le lycée si besoin.",
+                 fermeture=format_date(inscription.campagne.fermeture))
     if inscription.avancement.confirmee:
-        return "Votre inscription est confirmée : pour la modifier, demandez au lycée de la rouvrir."
-    return "La campagne d'inscription n'est pas encore ouverte."
+        return _("Votre inscription est confirmée : pour la modifier, demandez au lycée de la rouvrir.")
+    return _("La campagne d'inscription n'est pas encore ouverte.")
 
 
 def _ecriture_refusee(request: Request, child: Any, inscription: Inscription, etape: int) -> Response | None:
@@ -141,8 +143,8 @@ def _cadre(child: Any, inscription: Inscription) -> fiche.Cadre:
     """The fiche's forms, inside the enrolment: their requests go to the lycée's queue."""
     base = _base(child)
     return fiche.Cadre(f"{base}/donnees", inscription.lycee_id,
-                       (("L'inscription au lycée", f"{base}/"), ("Données administratives", f"{base}/donnees/")),
-                       titre="L'inscription au lycée")
+                       ((_("L'inscription au lycée"), f"{base}/"), (_("Données administratives"), f"{base}/donnees/")),
+                       titre=_("L'inscription au lycée"))
 
 
 async def _etape_donnees(request: Request, child: Any, ecriture: bool) -> tuple[Inscription, Response | None]:
@@ -274,7 +276,7 @@ async def recu(request: Request, child: CurrentChild) -> Response:
     """The receipt of a confirmed enrolment, as a PDF to keep or print."""
     inscription = await _inscription(child)
     if not inscription.avancement.confirmee:
-        raise NotFoundException("L'inscription n'est pas encore confirmée.")
+        raise NotFoundException(_("L'inscription n'est pas encore confirmée."))
     recap = await _recapitulatif(request, child, inscription)
     contenu = recu_pdf(child, inscription, school_time(inscription.confirme_le), **recap)
     return download(contenu, f"inscription-lycee-{child.prenom}-{child.nom_de_famille}.pdf".lower(),

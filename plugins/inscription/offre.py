@@ -22,7 +22,9 @@ from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
-from teleservices.core.api import audit, mefs, render, staff_establishment, write_transaction
+from teleservices.core.api import (
+    audit, gettext as _, lazy_gettext as _l, mefs, ngettext, render, staff_establishment, write_transaction,
+)
 from teleservices.plugins.inscription import rules
 from teleservices.plugins.inscription.staff import campagne_de
 from teleservices.plugins.inscription.tables import InscriptionCampagne, InscriptionOffre
@@ -31,10 +33,22 @@ PAGE = "/administration/inscription/offre"
 CODE = re.compile(r"[A-Z0-9-]{1,20}")
 LIBELLE_MAX = 120
 MESSAGES = {
-    "ajout": "L'enseignement est ajouté à l'offre de formation.",
-    "retrait": "L'enseignement est retiré de l'offre de formation.",
-    "paire": "La paire d'options incompatibles est enregistrée.",
-    "paire_retiree": "Les deux options peuvent de nouveau être choisies ensemble.",
+    "ajout": _l("L'enseignement est ajouté à l'offre de formation."),
+    "retrait": _l("L'enseignement est retiré de l'offre de formation."),
+    "paire": _l("La paire d'options incompatibles est enregistrée."),
+    "paire_retiree": _l("Les deux options peuvent de nouveau être choisies ensemble."),
+}
+# The categories in the journal's French (audit lines are records, never translated).
+CATEGORIES_JOURNAL = {rules.LV1: "langue vivante 1", rules.LV2: "langue vivante 2",
+                      rules.OPTION: "enseignement d'exploration ou option"}
+# The categories inside a sentence (« Retirer AGL1 (langue vivante 1) de 2NDE1 »), in the page's language.
+CATEGORIES_MINUSCULES = {rules.LV1: _l("langue vivante 1"), rules.LV2: _l("langue vivante 2"),
+                         rules.OPTION: _l("enseignement d'exploration ou option")}
+# « AGL1 est déjà proposé en langue vivante 1 pour cette formation. », per category.
+DEJA_PROPOSE = {
+    rules.LV1: _l("%(code)s est déjà proposé en langue vivante 1 pour cette formation."),
+    rules.LV2: _l("%(code)s est déjà proposé en langue vivante 2 pour cette formation."),
+    rules.OPTION: _l("%(code)s est déjà proposé en enseignement d'exploration ou option pour cette formation."),
 }
 
 # The forms, as typed ---------------------------------------------------------------------------
@@ -73,24 +87,24 @@ def lire_enseignement(form: Mapping[str, Any], codes_mef: Iterable[str],
     erreurs: dict[str, str] = {}
     code = saisie.code.upper()
     if not saisie.code_mef:
-        erreurs["code_mef"] = "Choisissez la formation."
+        erreurs["code_mef"] = _("Choisissez la formation.")
     elif saisie.code_mef not in set(codes_mef):
-        erreurs["code_mef"] = "Aucune classe du lycée n'est dans cette formation : choisissez-la dans la liste."
+        erreurs["code_mef"] = _("Aucune classe du lycée n'est dans cette formation : choisissez-la dans la liste.")
     if saisie.categorie not in rules.CATEGORIES:
-        erreurs["categorie"] = "Choisissez la catégorie : langue vivante 1, langue vivante 2 ou option."
+        erreurs["categorie"] = _("Choisissez la catégorie : langue vivante 1, langue vivante 2 ou option.")
     if not code:
-        erreurs["code"] = "Indiquez le code de l'enseignement, par exemple « AGL1 »."
+        erreurs["code"] = _("Indiquez le code de l'enseignement, par exemple « AGL1 ».")
     elif not (code.isascii() and CODE.fullmatch(code)):
-        erreurs["code"] = ("Le code compte au plus 20 caractères : lettres sans accent, chiffres ou tiret, "
-                           "par exemple « AGL1 ».")
+        erreurs["code"] = _("Le code compte au plus 20 caractères : lettres sans accent, chiffres ou tiret, "
+                            "par exemple « AGL1 ».")
     if not saisie.libelle:
-        erreurs["libelle"] = "Indiquez le libellé, par exemple « Anglais »."
+        erreurs["libelle"] = _("Indiquez le libellé, par exemple « Anglais ».")
     elif len(saisie.libelle) > LIBELLE_MAX:
-        erreurs["libelle"] = f"Le libellé ne dépasse pas {LIBELLE_MAX} caractères ({len(saisie.libelle)} saisis)."
+        erreurs["libelle"] = _("Le libellé ne dépasse pas %(max)s caractères (%(saisis)s saisis).", max=LIBELLE_MAX,
+                               saisis=len(saisie.libelle))
     if not erreurs and any((r["code_mef"], r["categorie"], r["code"]) == (saisie.code_mef, saisie.categorie, code)
                            for r in offre):
-        erreurs["code"] = (f"{code} est déjà proposé en {rules.CATEGORIES[saisie.categorie].lower()} "
-                           "pour cette formation.")
+        erreurs["code"] = str(DEJA_PROPOSE[saisie.categorie]) % {"code": code}
     saisie.erreurs = erreurs
     if erreurs:
         return saisie, {}
@@ -120,21 +134,21 @@ def lire_paire(form: Mapping[str, Any], options: Iterable[str], paires: Iterable
     its campaign row, which holds them."""
     saisie = SaisiePaire(_champ(form, "option_a").upper(), _champ(form, "option_b").upper())
     if not campagne:
-        saisie.general = ("Enregistrez d'abord la campagne d'inscription (onglet « Campagne ») : "
-                          "c'est elle qui porte les règles des options.")
+        saisie.general = _("Enregistrez d'abord la campagne d'inscription (onglet « Campagne ») : "
+                           "c'est elle qui porte les règles des options.")
         return saisie, None
     proposees, erreurs = set(options), {}
     for nom in ("option_a", "option_b"):
         code = getattr(saisie, nom)
         if not code:
-            erreurs[nom] = "Choisissez une option."
+            erreurs[nom] = _("Choisissez une option.")
         elif code not in proposees:
-            erreurs[nom] = "Le lycée ne propose pas cette option : choisissez-la dans la liste."
+            erreurs[nom] = _("Le lycée ne propose pas cette option : choisissez-la dans la liste.")
     a, b = saisie.option_a, saisie.option_b
     if not erreurs and a == b:
-        erreurs["option_b"] = "Choisissez deux options différentes."
+        erreurs["option_b"] = _("Choisissez deux options différentes.")
     elif not erreurs and any(_meme_paire(p, a, b) for p in paires):
-        erreurs["option_b"] = f"Déjà enregistré : {a} et {b} ne peuvent pas être choisis ensemble."
+        erreurs["option_b"] = _("Déjà enregistré : %(a)s et %(b)s ne peuvent pas être choisis ensemble.", a=a, b=b)
     saisie.erreurs = erreurs
     return saisie, None if erreurs else (a, b)
 
@@ -177,7 +191,7 @@ def formations(d: Donnees) -> list[dict[str, Any]]:
     for r in d.lignes:
         par_mef.setdefault(r["code_mef"], []).append(r)
     des_classes = set(d.codes_mef)
-    sans_classe = [{"code_mef": code, "libelle": f"Formation {code}", "divisions": [], "sans_classe": True}
+    sans_classe = [{"code_mef": code, "libelle": _("Formation %(code)s", code=code), "divisions": [], "sans_classe": True}
                    for code in par_mef if code not in des_classes]
     minimum = int(d.campagne["options_min"]) if d.campagne else 0
     resultat = []
@@ -196,19 +210,25 @@ def alerte_options(minimum: int, proposees: int) -> str:
     families must take all of them (a MEF without options asks for none)."""
     if proposees >= minimum or not proposees:
         return ""
-    return (f"La campagne demande de choisir au moins {minimum} enseignement{'s' if minimum > 1 else ''} "
-            f"d'exploration ou option{'s' if minimum > 1 else ''}, mais cette formation n'en propose que "
-            f"{proposees} : ses familles devront les choisir tous.")
+    return ngettext("La campagne demande de choisir au moins %(num)d enseignement d'exploration ou option, mais "
+                    "cette formation n'en propose que %(proposees)s : ses familles devront les choisir tous.",
+                    "La campagne demande de choisir au moins %(num)d enseignements d'exploration ou options, mais "
+                    "cette formation n'en propose que %(proposees)s : ses familles devront les choisir tous.",
+                    minimum, proposees=proposees)
 
 
 def regle_options(minimum: int, maximum: int) -> str:
     """The campaign's numbers of options, as a sentence."""
     if maximum <= 0:
-        return "Les élèves ne choisissent aucun enseignement d'exploration ou option."
-    pluriel = "s" if maximum > 1 else ""
-    nombre = (f"jusqu'à {maximum}" if minimum <= 0 else str(minimum) if minimum == maximum
-              else f"de {minimum} à {maximum}")
-    return f"Chaque élève choisit {nombre} enseignement{pluriel} d'exploration ou option{pluriel}."
+        return _("Les élèves ne choisissent aucun enseignement d'exploration ou option.")
+    if minimum <= 0:
+        return ngettext("Chaque élève choisit jusqu'à %(num)d enseignement d'exploration ou option.",
+                        "Chaque élève choisit jusqu'à %(num)d enseignements d'exploration ou options.", maximum)
+    if minimum == maximum:
+        return ngettext("Chaque élève choisit %(num)d enseignement d'exploration ou option.",
+                        "Chaque élève choisit %(num)d enseignements d'exploration ou options.", maximum)
+    return _("Chaque élève choisit de %(min)s à %(max)s enseignements d'exploration ou options.",
+             min=minimum, max=maximum)
 
 
 def _page(request: Request, d: Donnees, saisie: Saisie | None = None, paire: SaisiePaire | None = None,
@@ -218,10 +238,11 @@ def _page(request: Request, d: Donnees, saisie: Saisie | None = None, paire: Sai
     paires = [{"a": a, "b": b, "absentes": [c for c in (a, b) if c not in options]} for a, b in paires_de(d.campagne)]
     regle = regle_options(int(d.campagne["options_min"]), int(d.campagne["options_max"])) if d.campagne else ""
     return render(request, "inscription/staff/offre.html", {
-        "formations": formations(d), "mefs": d.mefs, "categories": rules.CATEGORIES, "campagne": d.campagne,
+        "formations": formations(d), "mefs": d.mefs, "categories": rules.CATEGORIES,
+        "categories_minuscules": CATEGORIES_MINUSCULES, "campagne": d.campagne,
         "options": options, "paires": paires, "regle_options": regle, "saisie": saisie, "erreurs": saisie.erreurs,
         "paire": paire, "libelle_max": LIBELLE_MAX,
-        "confirmation": MESSAGES.get(request.query_params.get("ok") or "", ""),
+        "confirmation": str(MESSAGES.get(request.query_params.get("ok") or "", "")),
     }, status_code=status)
 
 
@@ -235,7 +256,7 @@ async def page(request: Request) -> Response:
 
 def _enseignement(row: Mapping[str, Any]) -> str:
     """« AGL1 (Anglais, langue vivante 1) », for the journal."""
-    categorie = rules.CATEGORIES.get(row["categorie"], row["categorie"]).lower()
+    categorie = CATEGORIES_JOURNAL.get(row["categorie"], row["categorie"])
     return f"{row['code']} ({row['libelle']}, {categorie})"
 
 
@@ -267,7 +288,7 @@ async def retirer(request: Request) -> Response:
     async with write_transaction():
         row = await InscriptionOffre.select().where(mine).first()
         if row is None:
-            raise NotFoundException("Cet enseignement n'est pas dans l'offre du lycée.")
+            raise NotFoundException(_("Cet enseignement n'est pas dans l'offre du lycée."))
         await InscriptionOffre.delete().where(mine)
         await audit(request, "inscription.offre",
                     f"Offre de formation : {_enseignement(row)} retiré de la formation {row['code_mef']}.")
@@ -316,7 +337,7 @@ async def retirer_paire(request: Request) -> Response:
         paires = await _paires_verrouillees(campagne["id"]) if campagne else []
         restantes = [p for p in paires if not _meme_paire(p, a, b)]
         if len(restantes) == len(paires):
-            raise NotFoundException("Cette paire d'options n'est pas enregistrée.")
+            raise NotFoundException(_("Cette paire d'options n'est pas enregistrée."))
         await _enregistrer_paires(campagne["id"], restantes)
         await audit(request, "inscription.offre",
                     f"Options incompatibles : {a} et {b} peuvent de nouveau être choisis ensemble.")

@@ -16,11 +16,19 @@ import json
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
+from teleservices.core.api import gettext as _, lazy_gettext as _l, ngettext
+
 VALIDATION, VOEUX, FICHE, RECAPITULATIF = 1, 2, 3, 4
-ETAPES = {VALIDATION: "Valider l'inscription", VOEUX: "Souhaits pédagogiques",
-          FICHE: "Données administratives", RECAPITULATIF: "Récapitulatif et confirmation"}
+ETAPES = {VALIDATION: _l("Valider l'inscription"), VOEUX: _l("Souhaits pédagogiques"),
+          FICHE: _l("Données administratives"), RECAPITULATIF: _l("Récapitulatif et confirmation")}
 LV1, LV2, OPTION = "lv1", "lv2", "option"
-CATEGORIES = {LV1: "Langue vivante 1", LV2: "Langue vivante 2", OPTION: "Enseignement d'exploration ou option"}
+CATEGORIES = {LV1: _l("Langue vivante 1"), LV2: _l("Langue vivante 2"), OPTION: _l("Enseignement d'exploration ou option")}
+# The wishes' errors of each language, whole sentences (word order differs between languages).
+CHOISIR = {LV1: _l("Choisissez la langue vivante 1."), LV2: _l("Choisissez la langue vivante 2.")}
+NON_PROPOSEE = {LV1: _l("Le lycée ne propose pas cette langue vivante 1."),
+                LV2: _l("Le lycée ne propose pas cette langue vivante 2.")}
+# Avancement.statut (a French key, the follow-up's) in the page's language.
+STATUTS = {"non commencée": _l("non commencée"), "en cours": _l("en cours"), "validée": _l("validée")}
 
 # Campaign ------------------------------------------------------------------------------------
 
@@ -44,11 +52,11 @@ def erreur_dates(ouverture: dt.date | None, fermeture: dt.date | None) -> dict[s
     """What the lycée's campaign form must respect."""
     erreurs = {}
     if ouverture is None:
-        erreurs["ouverture"] = "Indiquez le jour d'ouverture de la campagne (jj/mm/aaaa)."
+        erreurs["ouverture"] = _("Indiquez le jour d'ouverture de la campagne (jj/mm/aaaa).")
     if fermeture is None:
-        erreurs["fermeture"] = "Indiquez le dernier jour de la campagne (jj/mm/aaaa)."
+        erreurs["fermeture"] = _("Indiquez le dernier jour de la campagne (jj/mm/aaaa).")
     if ouverture and fermeture and fermeture < ouverture:
-        erreurs["fermeture"] = "La campagne se termine avant de commencer : corrigez l'une des deux dates."
+        erreurs["fermeture"] = _("La campagne se termine avant de commencer : corrigez l'une des deux dates.")
     return erreurs
 
 
@@ -80,6 +88,11 @@ class Avancement:
         if self.confirmee:
             return "validée"
         return "en cours" if self.faites else "non commencée"
+
+    @property
+    def statut_libelle(self) -> str:
+        """The status in the page's language."""
+        return str(STATUTS[self.statut])
 
 
 def avancement_de(etapes: Iterable[int] | str | None, confirme_le: object) -> Avancement:
@@ -138,25 +151,26 @@ class Voeux:
 
 
 def erreurs_voeux(offre: Offre, voeux: Voeux) -> dict[str, str]:
-    """The lycée's rules, field by field, in French: a LV1 and a LV2 among the offer's, in two
+    """The lycée's rules, field by field, in the request's language: a LV1 and a LV2 among the offer's, in two
     different languages; options among the offer's, as many as allowed, no incompatible pair."""
     erreurs: dict[str, str] = {}
     codes = {c: {e.code for e in offre.de(c)} for c in CATEGORIES}
     for categorie, choix in ((LV1, voeux.lv1), (LV2, voeux.lv2)):
         if codes[categorie] and not choix:
-            erreurs[categorie] = f"Choisissez la {CATEGORIES[categorie].lower()}."
+            erreurs[categorie] = str(CHOISIR[categorie])
         elif choix and choix not in codes[categorie]:
-            erreurs[categorie] = f"Le lycée ne propose pas cette {CATEGORIES[categorie].lower()}."
+            erreurs[categorie] = str(NON_PROPOSEE[categorie])
     if voeux.lv1 and voeux.lv2 and LV2 not in erreurs and langue(voeux.lv1) == langue(voeux.lv2):
-        erreurs[LV2] = "La langue vivante 2 doit être une autre langue que la langue vivante 1."
+        erreurs[LV2] = _("La langue vivante 2 doit être une autre langue que la langue vivante 1.")
     inconnues = [o for o in voeux.options if o not in codes[OPTION]]
     if inconnues:
-        erreurs[OPTION] = "Le lycée ne propose pas cet enseignement : choisissez parmi la liste."
+        erreurs[OPTION] = _("Le lycée ne propose pas cet enseignement : choisissez parmi la liste.")
     elif len(set(voeux.options)) < min(offre.options_min, len(codes[OPTION])):
         # A MEF that offers fewer options than the campaign's minimum asks for all of them.
         erreurs[OPTION] = _au_moins(min(offre.options_min, len(codes[OPTION])))
     elif len(set(voeux.options)) > offre.options_max:
-        erreurs[OPTION] = f"Choisissez au plus {offre.options_max} enseignement{'s' if offre.options_max > 1 else ''}."
+        erreurs[OPTION] = ngettext("Choisissez au plus %(num)d enseignement.", "Choisissez au plus %(num)d enseignements.",
+                                   offre.options_max)
     else:
         paire = _incompatible(voeux.options, offre.incompatibles, offre)
         if paire:
@@ -165,7 +179,8 @@ def erreurs_voeux(offre: Offre, voeux: Voeux) -> dict[str, str]:
 
 
 def _au_moins(n: int) -> str:
-    return f"Choisissez au moins {n} enseignement{'s' if n > 1 else ''} d'exploration ou option{'s' if n > 1 else ''}."
+    return ngettext("Choisissez au moins %(num)d enseignement d'exploration ou option.",
+                    "Choisissez au moins %(num)d enseignements d'exploration ou options.", n)
 
 
 def _incompatible(options: Iterable[str], paires: Iterable[tuple[str, str]], offre: Offre) -> str | None:
@@ -173,5 +188,6 @@ def _incompatible(options: Iterable[str], paires: Iterable[tuple[str, str]], off
     noms: Mapping[str, str] = {e.code: e.libelle for e in offre.enseignements}
     for a, b in paires:
         if a in choisies and b in choisies:
-            return f"« {noms.get(a, a)} » et « {noms.get(b, b)} » ne peuvent pas être suivis ensemble : gardez-en un."
+            return _("« %(a)s » et « %(b)s » ne peuvent pas être suivis ensemble : gardez-en un.",
+                     a=noms.get(a, a), b=noms.get(b, b))
     return None

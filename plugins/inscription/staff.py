@@ -15,15 +15,18 @@ from typing import Any, Iterable, Mapping
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
-from teleservices.core.api import audit, notify, read_date, render, staff_establishment, today, write_transaction
+from teleservices.core.api import (
+    audit, format_date, gettext as _, lazy_gettext as _l, notify, read_date, render, staff_establishment, today,
+    write_transaction,
+)
 from teleservices.plugins.inscription import rules
 from teleservices.plugins.inscription.tables import InscriptionAffectation, InscriptionCampagne
 
 PAGE = "/administration/inscription/"
 MESSAGE_MAX = 4000
 OPTIONS_MAX = 6
-MESSAGES = {"campagne": "La campagne d'inscription est enregistrée.",
-            "inchangee": "La campagne n'a pas changé : rien n'a été enregistré."}
+MESSAGES = {"campagne": _l("La campagne d'inscription est enregistrée."),
+            "inchangee": _l("La campagne n'a pas changé : rien n'a été enregistré.")}
 
 
 @dataclass
@@ -48,7 +51,7 @@ class Saisie:
 
 def _jj_mm_aaaa(value: Any) -> str:
     day = value if hasattr(value, "strftime") else read_date(str(value))
-    return day.strftime("%d/%m/%Y") if day else ""
+    return format_date(day) if day else ""
 
 
 def _entier(text: str) -> int | None:
@@ -64,16 +67,17 @@ def lire(form: Mapping[str, Any]) -> tuple[Saisie, dict[str, Any]]:
     erreurs = rules.erreur_dates(ouverture, fermeture)
     rentree = _entier(saisie.rentree)
     if rentree is None or not 2000 <= rentree <= today().year + 2:
-        erreurs["rentree"] = "Indiquez l'année de la rentrée, par exemple « 2027 »."
+        erreurs["rentree"] = _("Indiquez l'année de la rentrée, par exemple « 2027 ».")
     if len(saisie.message) > MESSAGE_MAX:
-        erreurs["message"] = f"Le message ne dépasse pas {MESSAGE_MAX} caractères ({len(saisie.message)} saisis)."
+        erreurs["message"] = _("Le message ne dépasse pas %(max)s caractères (%(saisis)s saisis).", max=MESSAGE_MAX,
+                               saisis=len(saisie.message))
     mini, maxi = _entier(saisie.options_min), _entier(saisie.options_max)
     if mini is None or mini > OPTIONS_MAX:
-        erreurs["options_min"] = f"Un nombre de 0 à {OPTIONS_MAX}."
+        erreurs["options_min"] = _("Un nombre de 0 à %(max)s.", max=OPTIONS_MAX)
     if maxi is None or maxi > OPTIONS_MAX:
-        erreurs["options_max"] = f"Un nombre de 0 à {OPTIONS_MAX}."
+        erreurs["options_max"] = _("Un nombre de 0 à %(max)s.", max=OPTIONS_MAX)
     elif mini is not None and maxi < mini:
-        erreurs["options_max"] = "Le maximum ne peut pas être inférieur au minimum."
+        erreurs["options_max"] = _("Le maximum ne peut pas être inférieur au minimum.")
     saisie.erreurs = erreurs
     if erreurs:
         return saisie, {}
@@ -92,7 +96,7 @@ def _page(request: Request, saisie: Saisie, campagne: dict[str, Any] | None, sta
         etat = rules.Campagne(campagne["ouverture"], campagne["fermeture"]).etat(today())
     return render(request, "inscription/staff/campagne.html", {
         "saisie": saisie, "erreurs": saisie.erreurs, "etat": etat, "message_max": MESSAGE_MAX,
-        "confirmation": MESSAGES.get(request.query_params.get("ok") or "", ""),
+        "confirmation": str(MESSAGES.get(request.query_params.get("ok") or "", "")),
     }, status_code=status)
 
 
@@ -136,9 +140,14 @@ async def notify_opening(request: Request, lycee_id: int, campagne: Mapping[str,
     eleves = sorted(set(eleves))
     if not eleves or not rules.Campagne(campagne["ouverture"], campagne["fermeture"]).ouverte(today()):
         return
-    lycee = request.user.etablissement_nom or "lycée"
-    titre = (f"L'inscription au {lycee} pour la rentrée {campagne['rentree']} est ouverte jusqu'au "
-             f"{campagne['fermeture']:%d/%m/%Y}")
+    # A lazy title: the core writes it in each recipient's language.
+    fermeture = format_date(campagne["fermeture"])  # dd/mm/yyyy in both languages
+    if request.user.etablissement_nom:
+        titre = _l("L'inscription au %(lycee)s pour la rentrée %(rentree)s est ouverte jusqu'au %(fermeture)s",
+                   lycee=request.user.etablissement_nom, rentree=campagne["rentree"], fermeture=fermeture)
+    else:
+        titre = _l("L'inscription au lycée pour la rentrée %(rentree)s est ouverte jusqu'au %(fermeture)s",
+                   rentree=campagne["rentree"], fermeture=fermeture)
     await notify(request, eleves, "inscription.campagne", titre, offered_by=lycee_id)
 
 

@@ -34,8 +34,8 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    account_contact, audit, now, pupils_by_id, render, school_time, send_mail, staff_establishment, today,
-    write_transaction,
+    account_contact, audit, format_date, gettext as _, lazy_gettext as _l, now, pupils_by_id, render, school_time,
+    send_mail, staff_establishment, today, write_transaction,
 )
 from teleservices.plugins.inscription import rules
 from teleservices.plugins.inscription.staff import campagne_de
@@ -45,19 +45,24 @@ PAGE = "/administration/inscription/suivi"
 MAIL = "inscription/mails/rouverte.txt"
 
 NON_COMMENCEE, EN_COURS, VALIDEE = "non_commencee", "en_cours", "validee"
+# The statuses by key, as ``rules.Avancement.statut`` names them (French: the journal's words too).
 STATUTS = {NON_COMMENCEE: "non commencée", EN_COURS: "en cours", VALIDEE: "validée"}
 CLE_DU_STATUT = {libelle: cle for cle, libelle in STATUTS.items()}
-STATUTS_PLURIEL = {NON_COMMENCEE: "Non commencées", EN_COURS: "En cours", VALIDEE: "Validées"}
+# What the page shows, in its language.
+STATUTS_LIBELLES = {cle: rules.STATUTS[libelle] for cle, libelle in STATUTS.items()}
+STATUTS_PLURIEL = {NON_COMMENCEE: _l("Non commencées"), EN_COURS: _l("En cours"), VALIDEE: _l("Validées")}
 
 MESSAGES = {
-    "rouverte": "L'inscription de {eleve} est rouverte : un courriel demande à la famille de la confirmer à "
-                "nouveau{avant}.",
-    "sans_courriel": "L'inscription de {eleve} est rouverte. Le compte qui l'avait confirmée n'a pas d'adresse "
-                     "électronique : aucun courriel n'a été envoyé, prévenez la famille autrement.",
+    "rouverte": _l("L'inscription de %(eleve)s est rouverte : un courriel demande à la famille de la confirmer à "
+                   "nouveau."),
+    "sans_courriel": _l("L'inscription de %(eleve)s est rouverte. Le compte qui l'avait confirmée n'a pas d'adresse "
+                        "électronique : aucun courriel n'a été envoyé, prévenez la famille autrement."),
 }
-PAS_CONFIRMEE = "L'inscription de {eleve} n'est pas confirmée : il n'y a rien à rouvrir."
-CAMPAGNE_FERMEE = ("La campagne d'inscription est fermée : la famille ne pourrait plus confirmer l'inscription de "
-                   "{eleve}. Reportez d'abord le dernier jour de la campagne (onglet « Campagne »), puis rouvrez.")
+ROUVERTE_AVANT = _l("L'inscription de %(eleve)s est rouverte : un courriel demande à la famille de la confirmer à "
+                    "nouveau au plus tard le %(avant)s.")
+PAS_CONFIRMEE = _l("L'inscription de %(eleve)s n'est pas confirmée : il n'y a rien à rouvrir.")
+CAMPAGNE_FERMEE = _l("La campagne d'inscription est fermée : la famille ne pourrait plus confirmer l'inscription de "
+                     "%(eleve)s. Reportez d'abord le dernier jour de la campagne (onglet « Campagne »), puis rouvrez.")
 
 SUIVI_SQL = """
 SELECT a.id, a.eleve_id, a.code_mef, d.id AS dossier_id, d.etapes, d.lv1, d.lv2, d.options, d.compte_id,
@@ -96,8 +101,16 @@ def liste(value: Any) -> list[Any]:
 
 
 def quand(moment_: dt.datetime | None, separateur: str = " à ") -> str:
-    """« 29/11/2026 à 10:15 », on the schools' clock."""
+    """« 29/11/2026 à 10:15 », on the schools' clock, in French (the journal's; the CSV's with " ")."""
     return school_time(moment_).strftime(f"%d/%m/%Y{separateur}%H:%M") if moment_ else ""
+
+
+def quand_affiche(moment_: dt.datetime | None) -> str:
+    """« 29/11/2026 à 10:15 » in the page's language, on the schools' clock."""
+    if not moment_:
+        return ""
+    local = school_time(moment_)
+    return _("%(date)s à %(heure)s", date=format_date(local), heure=local.strftime("%H:%M"))
 
 
 @dataclass
@@ -121,8 +134,13 @@ class Ligne:
     @property
     def nom(self) -> str:
         if not self.pupil:
-            return f"Élève introuvable (n° {self.eleve_id})"
+            return _("Élève introuvable (n° %(numero)s)", numero=self.eleve_id)
         return f"{self.pupil['nom_de_famille']} {self.pupil['prenom']}"
+
+    @property
+    def nom_journal(self) -> str:
+        """The name in the journal's French."""
+        return self.nom if self.pupil else f"Élève introuvable (n° {self.eleve_id})"
 
     @property
     def prenom_nom(self) -> str:
@@ -142,7 +160,8 @@ class Ligne:
 
     @property
     def statut_libelle(self) -> str:
-        return self.avancement.statut
+        """The status in the page's language."""
+        return self.avancement.statut_libelle
 
     @property
     def etape(self) -> str:
@@ -151,7 +170,7 @@ class Ligne:
 
     @property
     def confirmee(self) -> str:
-        return quand(self.confirme_le)
+        return quand_affiche(self.confirme_le)
 
 
 def ligne_de(row: Mapping[str, Any], pupil: Mapping[str, Any] | None) -> Ligne:
@@ -174,7 +193,7 @@ def en_mots(ligne: Ligne, libelles: Mapping[tuple[str, str], str]) -> list[tuple
 
     voeux = [(nom, mot(code)) for nom, code in (("LV1", ligne.lv1), ("LV2", ligne.lv2)) if code]
     if ligne.options:
-        voeux.append(("Options" if len(ligne.options) > 1 else "Option", ", ".join(mot(o) for o in ligne.options)))
+        voeux.append((_("Options") if len(ligne.options) > 1 else _("Option"), ", ".join(mot(o) for o in ligne.options)))
     return voeux
 
 
@@ -243,9 +262,9 @@ def colleges(lignes: Iterable[Ligne]) -> list[College]:
 def lire_choix(source: Mapping[str, Any], colleges_: list[College]) -> Choix:
     choix = Choix(str(source.get("statut") or "").strip()[:20], str(source.get("college") or "").strip()[:20])
     if choix.statut and choix.statut not in STATUTS:
-        choix.erreurs["statut"] = "Choisissez un état de l'inscription dans la liste."
+        choix.erreurs["statut"] = _("Choisissez un état de l'inscription dans la liste.")
     if choix.college and choix.college not in {c.id for c in colleges_}:
-        choix.erreurs["college"] = "Choisissez un établissement d'origine dans la liste."
+        choix.erreurs["college"] = _("Choisissez un établissement d'origine dans la liste.")
     return choix
 
 
@@ -284,8 +303,9 @@ def confirmation(request: Request, lignes: list[Ligne]) -> str:
     if ligne is None:
         return ""
     avant = request.query_params.get("avant") or ""
-    avant = f" au plus tard le {avant}" if re.fullmatch(r"\d\d/\d\d/\d{4}", avant) else ""
-    return MESSAGES[cle].format(eleve=ligne.prenom_nom, avant=avant)
+    if cle == "rouverte" and re.fullmatch(r"\d\d/\d\d/\d{4}", avant):
+        return str(ROUVERTE_AVANT) % {"eleve": ligne.prenom_nom, "avant": avant}
+    return str(MESSAGES[cle]) % {"eleve": ligne.prenom_nom}
 
 
 async def afficher(request: Request, lycee_id: int, source: Mapping[str, Any], refus: str = "",
@@ -298,7 +318,7 @@ async def afficher(request: Request, lycee_id: int, source: Mapping[str, Any], r
     if choix.erreurs and status_code == 200:
         status_code = 400
     return render(request, "inscription/staff/suivi.html", {
-        "choix": choix, "erreurs": choix.erreurs, "statuts": STATUTS, "colleges": colleges_,
+        "choix": choix, "erreurs": choix.erreurs, "statuts": STATUTS_LIBELLES, "colleges": colleges_,
         "comptes": comptes(lignes), "total": len(lignes), "groupes": groupes(choisies), "nombre": len(choisies),
         "rouvrable": rouvrable(campagne), "refus": refus,
         "confirmation": "" if refus else confirmation(request, lignes),
@@ -396,14 +416,14 @@ async def ecrire_reouverture(request: Request, lycee_id: int, affectation_id: in
     the mail to the account that confirmed it."""
     rows = await InscriptionAffectation.raw(SUIVI_SQL.replace("{une}", "AND a.id = {}"), lycee_id, affectation_id)
     if not rows:
-        raise NotFoundException("Aucun élève affecté au lycée ne correspond à cette inscription.")
+        raise NotFoundException(_("Aucun élève affecté au lycée ne correspond à cette inscription."))
     row = rows[0]
     ligne = ligne_de(row, (await pupils_by_id([row["eleve_id"]])).get(row["eleve_id"]))
     if ligne.dossier_id is None or ligne.confirme_le is None:
-        return {"refus": PAS_CONFIRMEE.format(eleve=ligne.prenom_nom)}
+        return {"refus": str(PAS_CONFIRMEE) % {"eleve": ligne.prenom_nom}}
     campagne = await campagne_de(lycee_id)
     if not rouvrable(campagne):
-        return {"refus": CAMPAGNE_FERMEE.format(eleve=ligne.prenom_nom)}
+        return {"refus": str(CAMPAGNE_FERMEE) % {"eleve": ligne.prenom_nom}}
     etapes = sorted(rules.rouverte(ligne.avancement).faites)
     pris = await InscriptionDossier.update({
         InscriptionDossier.etapes: etapes, InscriptionDossier.confirme_le: None,
@@ -411,13 +431,13 @@ async def ecrire_reouverture(request: Request, lycee_id: int, affectation_id: in
     }).where((InscriptionDossier.id == ligne.dossier_id) & InscriptionDossier.confirme_le.is_not_null()).returning(
         InscriptionDossier.id)
     if not pris:
-        return {"refus": PAS_CONFIRMEE.format(eleve=ligne.prenom_nom)}
+        return {"refus": str(PAS_CONFIRMEE) % {"eleve": ligne.prenom_nom}}
     classe = f", {ligne.classe}" if ligne.classe else ""
     origine = f", {ligne.pupil['etablissement_nom']}" if ligne.pupil else ""
     await audit(request, "inscription.reouverture", (
-        f"Inscription de {ligne.nom}{classe}{origine} rouverte (confirmée le {ligne.confirmee}) : "
+        f"Inscription de {ligne.nom_journal}{classe}{origine} rouverte (confirmée le {quand(ligne.confirme_le)}) : "
         "la famille doit la confirmer à nouveau."))
-    fermeture = campagne["fermeture"].strftime("%d/%m/%Y")
+    fermeture = format_date(campagne["fermeture"])  # dd/mm/yyyy in both languages (the link's « avant »)
     contact = await account_contact(ligne.compte_id) if ligne.compte_id else None
     mel = (contact or {}).get("mel") or ""
     if mel:
