@@ -5,45 +5,49 @@ responsable légal 1/2 »), grouped in the guide's sections; the keys are the re
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from teleservices.core.api import GUARDIAN_FIELDS, PUPIL_FIELDS
+from teleservices.core.api import GUARDIAN_FIELDS, PUPIL_FIELDS, lazy_gettext as _l
 
 
 @dataclass(frozen=True)
 class Champ:
     nom: str
-    libelle: str
+    libelle: Any  # a lazy string: shown in the page's language
     obligatoire: bool = False
 
 
-ELEVE_SECTIONS: tuple[tuple[str, tuple[Champ, ...]], ...] = (
-    ("Identité", (
-        Champ("nom_de_famille", "Nom de famille", True), Champ("prenom", "1er prénom", True),
-        Champ("prenom2", "2ème prénom"), Champ("prenom3", "3ème prénom"), Champ("code_sexe", "Sexe", True),
-        Champ("date_naiss", "Né le", True), Champ("code_pays_naiss", "Pays de naissance", True),
-        Champ("ville_naiss", "Commune"),
+ELEVE_SECTIONS: tuple[tuple[Any, tuple[Champ, ...]], ...] = (
+    (_l("Identité"), (
+        Champ("nom_de_famille", _l("Nom de famille"), True), Champ("prenom", _l("1er prénom"), True),
+        Champ("prenom2", _l("2ème prénom")), Champ("prenom3", _l("3ème prénom")),
+        Champ("code_sexe", _l("Sexe"), True),
+        Champ("date_naiss", _l("Né le"), True), Champ("code_pays_naiss", _l("Pays de naissance"), True),
+        Champ("ville_naiss", _l("Commune")),
     )),
-    ("Adresse", (Champ("adresse_resp1", "Identique à celle du responsable légal 1"),)),
-    ("Téléphone & Courriel", (
-        Champ("tel_domicile", "Tél. Domicile"), Champ("tel_travail", "Tél. Travail"),
-        Champ("tel_portable", "Tél. Mobile"), Champ("mel", "Courriel"),
+    (_l("Adresse"), (Champ("adresse_resp1", _l("Identique à celle du responsable légal 1")),)),
+    (_l("Téléphone & Courriel"), (
+        Champ("tel_domicile", _l("Tél. Domicile")), Champ("tel_travail", _l("Tél. Travail")),
+        Champ("tel_portable", _l("Tél. Mobile")), Champ("mel", _l("Courriel")),
     )),
 )
-RESPONSABLE_SECTIONS: tuple[tuple[str, tuple[Champ, ...]], ...] = (
-    ("Identité", (
-        Champ("code_parente", "Lien avec l'élève", True), Champ("lc_civilite", "Civilité", True),
-        Champ("nom_de_famille", "Nom de famille", True), Champ("prenom", "Prénom", True),
+RESPONSABLE_SECTIONS: tuple[tuple[Any, tuple[Champ, ...]], ...] = (
+    (_l("Identité"), (
+        Champ("code_parente", _l("Lien avec l'élève"), True), Champ("lc_civilite", _l("Civilité"), True),
+        Champ("nom_de_famille", _l("Nom de famille"), True), Champ("prenom", _l("Prénom"), True),
     )),
-    ("Profession", (Champ("code_profession", "Profession"),)),
-    ("Adresse", (
-        Champ("ligne1_adresse", "Adresse"), Champ("ligne2_adresse", "Adresse (suite)"),
-        Champ("ligne3_adresse", "Adresse (suite)"), Champ("ligne4_adresse", "Adresse (suite)"),
-        Champ("code_postal", "CP", True), Champ("libelle_postal", "Commune", True), Champ("code_pays", "Pays", True),
-        Champ("communication_adresse", "Autorise à communiquer son adresse"),
+    (_l("Profession"), (Champ("code_profession", _l("Profession")),)),
+    (_l("Adresse"), (
+        Champ("ligne1_adresse", _l("Adresse")), Champ("ligne2_adresse", _l("Adresse (suite)")),
+        Champ("ligne3_adresse", _l("Adresse (suite)")), Champ("ligne4_adresse", _l("Adresse (suite)")),
+        Champ("code_postal", _l("CP"), True), Champ("libelle_postal", _l("Commune"), True),
+        Champ("code_pays", _l("Pays"), True),
+        Champ("communication_adresse", _l("Autorise à communiquer son adresse")),
     )),
-    ("Téléphone & Courriel", (
-        Champ("tel_personnel", "Tél. Domicile"), Champ("tel_professionnel", "Tél. Travail"),
-        Champ("tel_portable", "Tél. Mobile"), Champ("accepte_sms", "Accepte les SMS"), Champ("mel", "Courriel"),
+    (_l("Téléphone & Courriel"), (
+        Champ("tel_personnel", _l("Tél. Domicile")), Champ("tel_professionnel", _l("Tél. Travail")),
+        Champ("tel_portable", _l("Tél. Mobile")), Champ("accepte_sms", _l("Accepte les SMS")),
+        Champ("mel", _l("Courriel")),
     )),
 )
 
@@ -53,7 +57,7 @@ assert set(ELEVE_CHAMPS) == set(PUPIL_FIELDS), "the pupil's form and the record'
 assert set(RESPONSABLE_CHAMPS) == set(GUARDIAN_FIELDS), "the guardian's form and the record's fields differ"
 
 
-def libelle(cible: str, champ: str) -> str:
-    """« Tél. Mobile », for the staff queue and the mails."""
+def libelle(cible: str, champ: str) -> Any:
+    """« Tél. Mobile », for the staff queue and the mails (lazy: in the language it is shown in)."""
     champs = ELEVE_CHAMPS if cible == "eleve" else RESPONSABLE_CHAMPS
     return champs[champ].libelle if champ in champs else champ

@@ -11,7 +11,7 @@ unknown one). Only the form's fields are read; a request carrying any other fiel
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from litestar import Request, Response, get, post
@@ -19,7 +19,7 @@ from litestar.exceptions import HTTPException, NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    CurrentChild, guardians, held_guardians, htmx_target, pupil_record, render,
+    CurrentChild, gettext as _, guardians, held_guardians, htmx_target, lazy_gettext as _l, pupil_record, render,
 )
 from teleservices.plugins.fiche import reference, rules, validation
 from teleservices.plugins.fiche.champs import ELEVE_CHAMPS, ELEVE_SECTIONS, RESPONSABLE_CHAMPS, RESPONSABLE_SECTIONS
@@ -27,11 +27,12 @@ from teleservices.plugins.fiche.demandes import Attentes, DejaTraitee, Demandeur
 from teleservices.plugins.fiche.tables import ELEVE, RESPONSABLE
 
 MESSAGES = {
-    "eleve": "Vos modifications de la fiche de l'élève sont transmises à l'établissement, qui les traitera.",
-    "responsable": "Vos modifications sont transmises à l'établissement, qui les traitera.",
-    "inchange": "Aucune modification : la fiche est identique à celle de l'établissement.",
+    "eleve": _l("Vos modifications de la fiche de l'élève sont transmises à l'établissement, qui les traitera."),
+    "responsable": _l("Vos modifications sont transmises à l'établissement, qui les traitera."),
+    "inchange": _l("Aucune modification : la fiche est identique à celle de l'établissement."),
 }
 ALWAYS_ALLOWED = {"_csrf"}
+TITRE = _l("La fiche de renseignements")
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,13 @@ class Cadre:
 
     base: str
     etablissement_id: int
-    fil: tuple[tuple[str, str], ...]
-    titre: str = "La fiche de renseignements"
+    fil: tuple[tuple[Any, str], ...]
+    titre: Any = field(default_factory=lambda: TITRE)  # lazy strings, shown in the page's language
 
 
 def cadre_de_la_fiche(child: Any) -> Cadre:
     base = f"/eleves/{child.id}/fiche"
-    return Cadre(base, child.etablissement.id, (("La fiche de renseignements", f"{base}/"),))
+    return Cadre(base, child.etablissement.id, ((TITRE, f"{base}/"),))
 
 
 @dataclass
@@ -77,7 +78,7 @@ class Fiche:
 async def lire(request: Request, child: Any) -> Fiche:
     eleve = await pupil_record(child.id)
     if eleve is None:
-        raise NotFoundException("Élève introuvable.")
+        raise NotFoundException(_("Élève introuvable."))
     tous = await guardians(child.id)
     detenus = await held_guardians(request.user.compte_id, child.id)
     responsables = [g for g in tous if g["id"] in detenus]
@@ -101,12 +102,13 @@ def modifications_en_attente(lue: Fiche) -> list[tuple[str, list[tuple[str, str]
 
     fiches = []
     if lue.attentes.eleve and lue.attentes.eleve.changes:
-        fiches.append(("L'élève", lue.attentes.eleve.changes, ELEVE_CHAMPS))
+        fiches.append((_("L'élève"), lue.attentes.eleve.changes, ELEVE_CHAMPS))
     for r in lue.responsables:
         attente = lue.attentes.responsables.get(r["id"])
         if attente and attente.changes:
-            fiches.append((f"Responsable légal {r['resp_legal']}", attente.changes, RESPONSABLE_CHAMPS))
-    return [(titre, [(champs[c].libelle, affichage(c, nouvelle) or "(vide)")
+            fiches.append((_("Responsable légal %(niveau)s", niveau=r["resp_legal"]), attente.changes,
+                           RESPONSABLE_CHAMPS))
+    return [(titre, [(champs[c].libelle, affichage(c, nouvelle) or _("(vide)"))
                      for c, (_, nouvelle) in changes.items() if c in champs])
             for titre, changes, champs in fiches]
 
@@ -177,7 +179,8 @@ async def _formulaire(request: Request, champs: Mapping[str, Any]) -> dict[str, 
     form = await request.form()
     etrangers = sorted(set(form.keys()) - set(champs) - ALWAYS_ALLOWED)
     if etrangers:
-        raise HTTPException(status_code=400, detail=f"Champ non modifiable : {', '.join(etrangers)}.")
+        raise HTTPException(status_code=400,
+                            detail=_("Champ non modifiable : %(champs)s.", champs=", ".join(etrangers)))
     return {k: form.get(k) for k in form.keys() if k in champs}
 
 
@@ -215,7 +218,7 @@ def _responsable_ou_404(lue: Fiche, niveau: int) -> dict[str, Any]:
     """A guardian this account holds; any other answers as an unknown one does."""
     responsable = lue.responsable(niveau) if niveau in (1, 2) else None
     if responsable is None:
-        raise NotFoundException("Fiche introuvable.")
+        raise NotFoundException(_("Fiche introuvable."))
     return responsable
 
 
@@ -282,7 +285,7 @@ async def verifier_champ(request: Request) -> Response:
     champs = {"eleve": ELEVE_CHAMPS, "responsable": RESPONSABLE_CHAMPS}.get(formulaire)
     champ = request.query_params.get("champ") or ""
     if champs is None or champ not in champs or not htmx_target(request, f"erreur-{champ}"):
-        raise NotFoundException("Champ inconnu.")
+        raise NotFoundException(_("Champ inconnu."))
     saisi = await _formulaire(request, champs)
     erreur = validation.verifier_champ(formulaire, champ, saisi)
     return render(request, "fiche/erreur_fragment.html", {"nom": champ, "erreur": erreur or ""})

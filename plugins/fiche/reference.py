@@ -22,50 +22,75 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+from teleservices.core.api import gettext as _, lazy_gettext as _l
+
 DATA = Path(__file__).resolve().parent / "data"
 FRANCE = "100"
 PROFESSION_NON_RENSEIGNEE = "99"
 
-CIVILITES = {"M.": "M.", "MME": "Mme"}
-SEXES = {"1": "Masculin", "2": "Féminin"}
+# The labels are shown in the page's language (``civilites()`` and the others translate them when
+# called); the codes are SIECLE's.
+CIVILITES = {"M.": _l("M."), "MME": _l("Mme")}
+SEXES = {"1": _l("Masculin"), "2": _l("Féminin")}
 
 # CODE_PARENTE. Sources (data/SOURCES.md): betagouv/dossiersco app/models/resp_legal.rb
 # (RespLegal::CODE_PARENTE, the codes it writes back to SIECLE) and laclasse-com/LaclasseService
 # Aaf/Synchronizer.cs (the BCN table N_LIEN_ELEVE_RESPONSABLE, which adds 43). No source has 30:
 # « autre membre de la famille » is 39.
 LIENS = {
-    "10": "Mère",
-    "20": "Père",
-    "37": "Frère ou sœur",
-    "38": "Ascendant (grand-parent…)",
-    "39": "Autre membre de la famille",
-    "41": "Éducateur",
-    "42": "Assistant familial",
-    "43": "Garde d'enfant",
-    "50": "Tuteur",
-    "51": "Aide sociale à l'enfance",
-    "70": "Élève lui-même",
-    "90": "Autre lien",
+    "10": _l("Mère"),
+    "20": _l("Père"),
+    "37": _l("Frère ou sœur"),
+    "38": _l("Ascendant (grand-parent…)"),
+    "39": _l("Autre membre de la famille"),
+    "41": _l("Éducateur"),
+    "42": _l("Assistant familial"),
+    "43": _l("Garde d'enfant"),
+    "50": _l("Tuteur"),
+    "51": _l("Aide sociale à l'enfance"),
+    "70": _l("Élève lui-même"),
+    "90": _l("Autre lien"),
 }
 
 # CODE_REGIME, the SIECLE (Sconet) nomenclature as GEPI lists it (tbelliard/gepi,
 # lib/share.inc.php, traite_regime_sconet), accents restored. What the numbers 1 to 6 of 21-26
 # stand for is not in the source: its wording is kept.
 REGIMES = {
-    "0": "Externe libre",
-    "1": "Externe surveillé",
-    "2": "Demi-pensionnaire dans l'établissement",
-    **{f"2{n}": f"Demi-pensionnaire dans l'établissement {n}" for n in range(1, 7)},
-    "29": "Demi-pensionnaire au ticket",
-    "3": "Interne dans l'établissement",
-    "31": "Interne 1 jour",
-    **{f"3{n}": f"Interne {n} jours" for n in range(2, 7)},
-    "38": "Demi-interne",
-    "39": "Interne week-end",
-    "4": "Interne externé",
-    "5": "Interne hébergé",
-    "6": "Demi-pensionnaire hors de l'établissement",
+    "0": _l("Externe libre"),
+    "1": _l("Externe surveillé"),
+    "2": _l("Demi-pensionnaire dans l'établissement"),
+    **{f"2{n}": _l("Demi-pensionnaire dans l'établissement %(n)s", n=n) for n in range(1, 7)},
+    "29": _l("Demi-pensionnaire au ticket"),
+    "3": _l("Interne dans l'établissement"),
+    "31": _l("Interne 1 jour"),
+    **{f"3{n}": _l("Interne %(n)s jours", n=n) for n in range(2, 7)},
+    "38": _l("Demi-interne"),
+    "39": _l("Interne week-end"),
+    "4": _l("Interne externé"),
+    "5": _l("Interne hébergé"),
+    "6": _l("Demi-pensionnaire hors de l'établissement"),
 }
+
+# The labels of data/dossiersco_professions.csv (capitalised as ``professions()`` shows them),
+# marked here so that ``make messages`` extracts them: the list is shown in the page's language.
+PROFESSIONS_A_TRADUIRE = (
+    _l("Agriculteur exploitant"), _l("Artisan"), _l("Commerçant et assimilé"),
+    _l("Chef d'entreprise de 10 salariés et+"), _l("Profession libérale"), _l("Cadre de la fonction publique"),
+    _l("Professeur, profession scientifique"), _l("Profession de l'information, des arts et des spectacles"),
+    _l("Cadre administratif, commercial d'entreprise"), _l("Ingénieur, cadre technique d'entreprise"),
+    _l("Instituteur et assimilé"), _l("Profession intermédiaire de la santé et du travail social"),
+    _l("Clergé, religieux"), _l("Profession intermédiaire administrative de la fonction publique"),
+    _l("Profession intermédiaire administrative et commerciale des entreprises"), _l("Technicien"),
+    _l("Contremaître, agent de maîtrise"), _l("Employé civil et agent de service de la fonction publique"),
+    _l("Policier, militaire"), _l("Employé administratif d'entreprise"), _l("Employé de commerce"),
+    _l("Personnel service direct aux particuliers"), _l("Ouvrier qualifié - industrie"),
+    _l("Ouvrier qualifié - artisanal"), _l("Ouvrier qualifié - magasinage"),
+    _l("Ouvrier non qualifié de type industriel"), _l("Ouvrier non qualifié de type artisanal"),
+    _l("Ouvrier agricole"), _l("Retraité agriculteur exploitant"),
+    _l("Retraité artisan, commerçant, chef d'entreprise"), _l("Retraité cadre"),
+    _l("Retraité profession intermédiaire"), _l("Retraité employé"), _l("Retraité ouvrier"),
+    _l("Personne sans activité professionnelle < 60 ans"), _l("Personne sans activité professionnelle > 60 ans"),
+)
 
 
 def _csv(name: str) -> list[tuple[str, str]]:
@@ -93,29 +118,37 @@ def pays() -> dict[str, str]:
 
 
 @cache
-def professions() -> dict[str, str]:
-    """CODE_PROFESSION → label (capitalised), by code; 99 (« non renseignée », a blank label in
-    the source) is left out: the forms offer it as their empty choice."""
+def _professions() -> dict[str, str]:
     return {
         code: libelle[:1].upper() + libelle[1:]
         for code, libelle in _csv("dossiersco_professions.csv") if code != PROFESSION_NON_RENSEIGNEE
     }
 
 
+def professions() -> dict[str, str]:
+    """CODE_PROFESSION → label (capitalised, in the current language), by code; 99 (« non
+    renseignée », a blank label in the source) is left out: the forms offer it as their empty choice."""
+    return {code: _(libelle) for code, libelle in _professions().items()}
+
+
+def _traduits(labels: dict[str, object]) -> dict[str, str]:
+    return {code: str(libelle) for code, libelle in labels.items()}
+
+
 def civilites() -> dict[str, str]:
-    return CIVILITES
+    return _traduits(CIVILITES)
 
 
 def sexes() -> dict[str, str]:
-    return SEXES
+    return _traduits(SEXES)
 
 
 def liens() -> dict[str, str]:
-    return LIENS
+    return _traduits(LIENS)
 
 
 def regimes() -> dict[str, str]:
-    return REGIMES
+    return _traduits(REGIMES)
 
 
 def regime(code: str | None) -> str:
@@ -123,14 +156,21 @@ def regime(code: str | None) -> str:
     code = (code or "").strip()
     if not code:
         return ""
-    return REGIMES.get(code, f"Régime (code {code})")
+    return str(REGIMES[code]) if code in REGIMES else _("Régime (code %(code)s)", code=code)
 
 
 # The coded fields of the forms, for ``libelle_code``: field → (its list, what to call an unknown code).
 _CODES = {
-    "code_pays": (pays, "Pays"), "code_pays_naiss": (pays, "Pays"), "code_profession": (professions, "Profession"),
-    "code_parente": (liens, "Lien"), "lc_civilite": (civilites, "Civilité"), "code_sexe": (sexes, "Sexe"),
+    "code_pays": (pays, _l("Pays (code %(code)s)")), "code_pays_naiss": (pays, _l("Pays (code %(code)s)")),
+    "code_profession": (professions, _l("Profession (code %(code)s)")),
+    "code_parente": (liens, _l("Lien (code %(code)s)")), "lc_civilite": (civilites, _l("Civilité (code %(code)s)")),
+    "code_sexe": (sexes, _l("Sexe (code %(code)s)")),
 }
+
+
+def code_connu(champ: str, code: str | None) -> bool:
+    """Whether a coded field's value is one of its list's codes."""
+    return champ in _CODES and (code or "").strip() in _CODES[champ][0]()
 
 
 def libelle_code(champ: str, code: str | None) -> str:
@@ -138,11 +178,11 @@ def libelle_code(champ: str, code: str | None) -> str:
     queue and the mails; an unknown code « Profession (code 81) »; any other field's value as is."""
     if champ not in _CODES:
         return code or ""
-    liste, nom = _CODES[champ]
+    liste, inconnu = _CODES[champ]
     code = (code or "").strip()
     if not code or (champ == "code_profession" and code == PROFESSION_NON_RENSEIGNEE):
         return ""
-    return liste().get(code) or f"{nom} (code {code})"
+    return liste().get(code) or str(inconnu) % {"code": code}
 
 
 # --- French postcodes and their communes ----------------------------------------------------------

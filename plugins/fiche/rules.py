@@ -9,15 +9,17 @@ import datetime as dt
 import unicodedata
 from typing import Any, Mapping
 
+from teleservices.core.api import lazy_gettext as _l
+
 DATES = ("date_naiss",)
 BOOLEENS = ("adresse_resp1", "communication_adresse", "accepte_sms")
 ADRESSE = ("ligne1_adresse", "ligne2_adresse", "ligne3_adresse", "ligne4_adresse", "code_postal", "libelle_postal",
            "code_pays")
 
-DEJA_TRAITEE = ("L'établissement vient de traiter vos modifications précédentes : vérifiez la fiche, puis "
-                "validez de nouveau ce que vous souhaitez changer.")
-EN_COURS = ("Des modifications de la fiche de l'élève sont en cours de traitement par l'établissement : vous "
-            "pourrez la modifier à votre tour lorsqu'elles auront été traitées.")
+DEJA_TRAITEE = _l("L'établissement vient de traiter vos modifications précédentes : vérifiez la fiche, puis "
+                  "validez de nouveau ce que vous souhaitez changer.")
+EN_COURS = _l("Des modifications de la fiche de l'élève sont en cours de traitement par l'établissement : vous "
+              "pourrez la modifier à votre tour lorsqu'elles auront été traitées.")
 
 
 def texte(champ: str, valeur: Any) -> str:

@@ -38,9 +38,9 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    account_contact, audit, guardian_names, htmx_target, notify, now, pupils_by_id, pupils_of_establishment, read_date,
-    render, school_day_start, school_time, send_mail, staff_establishment, structures, update_guardian_record,
-    update_pupil_record, write_transaction,
+    account_contact, audit, format_date, gettext as _, guardian_names, htmx_target, lazy_gettext as _l, notify, now,
+    pupils_by_id, pupils_of_establishment, read_date, render, school_day_start, school_time, send_mail,
+    staff_establishment, structures, update_guardian_record, update_pupil_record, write_transaction,
 )
 from teleservices.plugins.fiche import reference, rules
 from teleservices.plugins.fiche.champs import ELEVE_CHAMPS, RESPONSABLE_CHAMPS, libelle
@@ -54,23 +54,24 @@ EXPORT = PAGE + "export.csv"
 FILE = "fiche-file"  # the region (class filter, requests) that htmx swaps
 PAR_PAGE = 50
 COMMENTAIRE_MAX = 1000
-DECISIONS = {ACCEPTEE: "Accepter", REFUSEE: "Refuser"}
-DECISION_LIBELLE = {ACCEPTEE: "Acceptée", REFUSEE: "Refusée"}
+DECISIONS = {ACCEPTEE: _l("Accepter"), REFUSEE: _l("Refuser")}
+DECISION_LIBELLE = {ACCEPTEE: _l("Acceptée"), REFUSEE: _l("Refusée")}
 MAIL = "fiche/mails/decision.txt"
 
+# Lazy strings, shown in the page's language; %(acceptes)s and %(refuses)s filled by ``confirmation``.
 MESSAGES = {
-    "traitee": "La décision est enregistrée : {acceptes} champ(s) accepté(s), {refuses} champ(s) refusé(s). "
-               "Un courriel de confirmation a été envoyé à la famille.",
-    "sans_courriel": "La décision est enregistrée : {acceptes} champ(s) accepté(s), {refuses} champ(s) refusé(s). "
-                     "Le compte qui a fait la demande n'a pas d'adresse électronique : aucun courriel n'a été "
-                     "envoyé, prévenez la famille autrement.",
-    "deja": "Cette demande avait déjà été traitée : rien n'a été changé.",
+    "traitee": _l("La décision est enregistrée : %(acceptes)s champ(s) accepté(s), %(refuses)s champ(s) refusé(s). "
+                  "Un courriel de confirmation a été envoyé à la famille."),
+    "sans_courriel": _l("La décision est enregistrée : %(acceptes)s champ(s) accepté(s), %(refuses)s champ(s) "
+                        "refusé(s). Le compte qui a fait la demande n'a pas d'adresse électronique : aucun courriel "
+                        "n'a été envoyé, prévenez la famille autrement."),
+    "deja": _l("Cette demande avait déjà été traitée : rien n'a été changé."),
 }
-TOUT = {ACCEPTEE: "Tous les champs sont sur « Accepter » : vérifiez, puis « Valider la décision ».",
-        REFUSEE: "Tous les champs sont sur « Refuser » : vérifiez, puis « Valider la décision »."}
-NON_DECIDE = "Choisissez « Accepter » ou « Refuser » pour ce champ."
-MODIFIEE = ("La famille a modifié sa demande pendant que vous la traitiez : rien n'a été enregistré. "
-            "Vérifiez les valeurs demandées, puis décidez à nouveau.")
+TOUT = {ACCEPTEE: _l("Tous les champs sont sur « Accepter » : vérifiez, puis « Valider la décision »."),
+        REFUSEE: _l("Tous les champs sont sur « Refuser » : vérifiez, puis « Valider la décision ».")}
+NON_DECIDE = _l("Choisissez « Accepter » ou « Refuser » pour ce champ.")
+MODIFIEE = _l("La famille a modifié sa demande pendant que vous la traitiez : rien n'a été enregistré. "
+              "Vérifiez les valeurs demandées, puis décidez à nouveau.")
 
 
 def go(url: str) -> Response:
@@ -84,21 +85,21 @@ CODE_MONTRE = ("code_pays_naiss", "code_pays", "code_profession")  # long lists:
 
 
 def affichage(champ: str, texte: str) -> str:
-    """A kept value as the secretariat reads it: « Oui », « 14/03/2013 », « Féminin », « MAURICE
-    (390) »; "" for an empty value."""
+    """A kept value as the secretariat reads it (in the current language): « Oui », « 14/03/2013 »,
+    « Féminin », « MAURICE (390) »; "" for an empty value."""
     if texte == "":
         return ""
     if champ in rules.BOOLEENS:
-        return "Oui" if texte == "1" else "Non"
+        return _("Oui") if texte == "1" else _("Non")
     if champ in rules.DATES:
         try:
-            return dt.date.fromisoformat(texte).strftime("%d/%m/%Y")
+            return format_date(dt.date.fromisoformat(texte))
         except ValueError:
             return texte
     if champ == "code_profession" and texte == reference.PROFESSION_NON_RENSEIGNEE:
-        return f"Non renseignée ({texte})"
+        return _("Non renseignée (%(code)s)", code=texte)
     nom = reference.libelle_code(champ, texte)
-    if champ in CODE_MONTRE and nom and nom != texte and not nom.endswith(f"(code {texte})"):
+    if champ in CODE_MONTRE and nom and reference.code_connu(champ, texte):
         return f"{nom} ({texte})"
     return nom or texte
 
@@ -119,7 +120,10 @@ def moment(value: Any) -> dt.datetime | None:
 def quand(value: Any) -> str:
     """« 29/11/2026 à 10:15 », on the school's clock."""
     stamp = moment(value)
-    return school_time(stamp).strftime("%d/%m/%Y à %H:%M") if stamp else ""
+    if not stamp:
+        return ""
+    local = school_time(stamp)
+    return _("%(date)s à %(heure)s", date=format_date(local), heure=local.strftime("%H:%M"))
 
 
 def une_ligne(texte: str) -> str:
@@ -167,11 +171,13 @@ class Demande:
     traitee_par: str
     commentaire: str
     changements: list[Changement] = field(default_factory=list)
-    eleve: str = ""  # « DUPONT Léa »
-    prenom_nom: str = ""  # « Léa DUPONT », for the mail
+    eleve: Any = ""  # « DUPONT Léa »
+    prenom_nom: Any = ""  # « Léa DUPONT », for the mail
     eleve_siecle: str = ""  # the pupil's ELEVE_ID in SIECLE
     classe: str = ""
-    fiche: str = ""  # « Élève », « Responsable légal 1 – Mme DUPONT Sophie »
+    # « Élève », « Responsable légal 1 – Mme DUPONT Sophie »: a lazy string, in the language it is
+    # shown in (a page, the mail, each family's notification).
+    fiche: Any = ""
 
     @property
     def demandee_le(self) -> str:
@@ -277,17 +283,38 @@ async def nommer(demandes: list[Demande], annuaire_: Annuaire) -> None:
             demande.classe = (classes.get(eleve["division_id"], "") if demande.eleve_id in annuaire_.eleves
                               else f"{eleve['division'] or ''}, {eleve['etablissement_nom']}".lstrip(", "))
         else:
-            demande.eleve = demande.prenom_nom = "Élève sorti de l'établissement"
+            demande.eleve = demande.prenom_nom = _l("Élève sorti de l'établissement")
         if demande.cible == ELEVE:
-            demande.fiche = "Élève"
+            demande.fiche = _l("Élève")
             continue
-        demande.fiche = f"Responsable légal {demande.resp_legal}" if demande.resp_legal else "Responsable légal"
         personne = responsables.get(demande.responsable_id)
-        if personne:
-            civilite = personne["lc_civilite"] or ""
-            nom = " ".join(filter(None, (reference.civilites().get(civilite.upper(), civilite),
-                                         personne["nom_de_famille"], personne["prenom"])))
-            demande.fiche = f"{demande.fiche} – {nom}"
+        nom = (Personne(personne["lc_civilite"] or "", personne["nom_de_famille"], personne["prenom"])
+               if personne else None)
+        demande.fiche = fiche_du_responsable(demande.resp_legal, nom)
+
+
+@dataclass
+class Personne:
+    """« Mme DUPONT Sophie », its civility in the language it is shown in (``str()``)."""
+
+    civilite: str  # as SIECLE stores it: « M. », « MME »
+    nom_de_famille: str | None
+    prenom: str | None
+
+    def __str__(self) -> str:
+        civilite = reference.CIVILITES.get(self.civilite.upper(), self.civilite)
+        return " ".join(filter(None, (str(civilite), self.nom_de_famille, self.prenom)))
+
+
+def fiche_du_responsable(niveau: int, nom: Personne | None) -> Any:
+    """« Responsable légal 1 – Mme DUPONT Sophie », as far as it is known (a lazy string)."""
+    if niveau and nom:
+        return _l("Responsable légal %(niveau)s – %(nom)s", niveau=niveau, nom=nom)
+    if niveau:
+        return _l("Responsable légal %(niveau)s", niveau=niveau)
+    if nom:
+        return _l("Responsable légal – %(nom)s", nom=nom)
+    return _l("Responsable légal")
 
 
 async def lire_page(etablissement_id: int, annuaire_: Annuaire, etat: str, eleves: list[int] | None,
@@ -343,7 +370,7 @@ def lire_choix(annuaire_: Annuaire, source: Any) -> Choix:
     if choix.division_saisie:
         choix.division = next((c for c in annuaire_.classes if str(c["id"]) == choix.division_saisie), None)
         if choix.division is None:
-            choix.erreurs["division"] = "Choisissez une classe de l'établissement."
+            choix.erreurs["division"] = _("Choisissez une classe de l'établissement.")
     return choix
 
 
@@ -385,8 +412,8 @@ def lire_saisie(form: Any, demande: Demande) -> Saisie:
         else:
             saisie.erreurs[nom_decision(changement)] = NON_DECIDE
     if len(saisie.commentaire) > COMMENTAIRE_MAX:
-        saisie.erreurs["commentaire"] = (f"Le commentaire fait au plus {COMMENTAIRE_MAX} caractères "
-                                         f"(ici {len(saisie.commentaire)}).")
+        saisie.erreurs["commentaire"] = _("Le commentaire fait au plus %(max)s caractères (ici %(longueur)s).",
+                                          max=COMMENTAIRE_MAX, longueur=len(saisie.commentaire))
     if form.get("version") != demande.version:
         # Shown before the family changed its request: the choices were made on other values.
         saisie.general, saisie.decisions = MODIFIEE, {}
@@ -399,8 +426,10 @@ def lire_saisie(form: Any, demande: Demande) -> Saisie:
 
 def confirmation(request: Request) -> str:
     query = request.query_params
-    message = MESSAGES.get(query.get("ok") or "", "")
-    return message.format(acceptes=_nombre(query.get("acceptes")), refuses=_nombre(query.get("refuses")))
+    message = MESSAGES.get(query.get("ok") or "")
+    if message is None:
+        return ""
+    return str(message) % {"acceptes": _nombre(query.get("acceptes")), "refuses": _nombre(query.get("refuses"))}
 
 
 def _nombre(value: str | None) -> int:
@@ -443,7 +472,7 @@ async def demande_nommee(etablissement_id: int, demande_id: int) -> Demande:
     """The request of this establishment, with its pupil and record in words; 404 otherwise."""
     demande = await lire_une(etablissement_id, demande_id)
     if demande is None:
-        raise NotFoundException("Cette demande n'existe pas.")
+        raise NotFoundException(_("Cette demande n'existe pas."))
     await nommer([demande], await annuaire(etablissement_id))
     return demande
 
@@ -537,8 +566,9 @@ async def ecrire_decision(request: Request, demande: Demande, saisie: Saisie) ->
     if mel:
         await send_mail(
             request, mel, MAIL, demande=demande, etablissement=request.user.etablissement_nom,
-            acceptes=[(c.libelle, une_ligne(c.apres) or "(vide)") for c in acceptes],
-            refuses=[(c.libelle, une_ligne(c.apres) or "(vide)", une_ligne(c.avant) or "(vide)") for c in refuses],
+            acceptes=[(c.libelle, une_ligne(c.apres) or _("(vide)")) for c in acceptes],
+            refuses=[(c.libelle, une_ligne(c.apres) or _("(vide)"), une_ligne(c.avant) or _("(vide)"))
+                     for c in refuses],
             commentaire=saisie.commentaire,
         )
     await notify_families(request, demande, len(acceptes), len(refuses), mailed=bool(mel))
@@ -554,8 +584,10 @@ async def notify_families(request: Request, demande: Demande, acceptes: int, ref
     if demande.cible != ELEVE and demande.compte_id is None:
         return
     accounts = None if demande.cible == ELEVE else [demande.compte_id]
-    titre = (f"Demande de modification de la fiche de renseignements ({demande.fiche}) traitée : "
-             f"{acceptes} modification(s) acceptée(s), {refuses} refusée(s)")
+    # Lazy: each family reads it in its own language (the record's name too, a lazy string).
+    titre = _l("Demande de modification de la fiche de renseignements (%(fiche)s) traitée : "
+               "%(acceptes)s modification(s) acceptée(s), %(refuses)s refusée(s)",
+               fiche=demande.fiche, acceptes=acceptes, refuses=refuses)
     await notify(request, demande.eleve_id, "fiche.decision", titre, accounts=accounts,
                  mailed=[demande.compte_id] if mailed and demande.compte_id else [])
 
@@ -582,12 +614,12 @@ def lire_periode(source: Any) -> Periode:
             continue
         jour = read_date(texte)
         if jour is None:
-            periode.erreurs[nom] = "Saisissez une date au format jj/mm/aaaa, ou laissez vide."
+            periode.erreurs[nom] = _("Saisissez une date au format jj/mm/aaaa, ou laissez vide.")
         else:
             setattr(periode, nom, jour)
             setattr(periode, f"{nom}_saisi", jour.isoformat())
     if periode.du and periode.au and periode.au < periode.du:
-        periode.erreurs["au"] = "Le dernier jour est avant le premier : corrigez l'un des deux."
+        periode.erreurs["au"] = _("Le dernier jour est avant le premier : corrigez l'un des deux.")
     return periode
 
 
@@ -615,8 +647,8 @@ async def historique_page(request: Request) -> Response:
     return await afficher_historique(request)
 
 
-CSV_COLONNES = ("ELEVE_ID", "Élève", "Classe", "Fiche", "Champ", "Ancienne valeur", "Nouvelle valeur",
-                "Décidé le", "Par")
+CSV_COLONNES = ("ELEVE_ID", _l("Élève"), _l("Classe"), _l("Fiche"), _l("Champ"), _l("Ancienne valeur"),
+                _l("Nouvelle valeur"), _l("Décidé le"), _l("Par"))
 
 
 def cellule(value: Any) -> str:
@@ -628,7 +660,7 @@ def cellule(value: Any) -> str:
 def export_csv(demandes: list[Demande]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLONNES)
+    writer.writerow([str(colonne) for colonne in CSV_COLONNES])
     for d in demandes:
         for c in d.changements:
             writer.writerow([cellule(v) for v in (

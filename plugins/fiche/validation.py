@@ -1,8 +1,8 @@
 """The checks of the fiche's two forms (« Mise à jour élève », « Mise à jour responsable
 légal 1/2 », guide 3.3), as pure functions of what was typed: each field is cleaned (trimmed,
 spaces collapsed, a phone number written « 03 20 00 00 01 », a date read, a commune written as the
-postcode reference does) or refused with one French sentence, shown next to it on submit and
-inline (htmx).
+postcode reference does) or refused with one sentence (French, or the page's language), shown next
+to it on submit and inline (htmx).
 
 Only the forms' own fields are read (the caller refuses any other); a field missing from the
 form counts as empty. Hostile input is refused, not repaired: control and invisible characters
@@ -23,7 +23,7 @@ import re
 import unicodedata
 from typing import Any, Callable, Mapping
 
-from teleservices.core.api import today
+from teleservices.core.api import current_language, gettext as _, lazy_gettext as _l, today
 from teleservices.plugins.fiche import reference
 
 
@@ -38,9 +38,9 @@ Regle = Callable[[str, Mapping[str, Any]], Any]
 INTERDITS = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 PONCTUATION_NOM = {" ", "'", "’", "-", "."}
 TIRETS = str.maketrans({"\u2010": "-", "\u2011": "-"})  # typographic hyphens, as phones type them
-MESSAGE_TELEPHONE = ("Le numéro de téléphone n'est pas valide : 10 chiffres en France (03 20 00 00 00) ou "
-                     "l'indicatif international (+44 20 7946 0958).")
-MESSAGE_MEL = "L'adresse électronique n'est pas valide : elle s'écrit sous la forme nom@domaine.fr, sans espace."
+MESSAGE_TELEPHONE = _l("Le numéro de téléphone n'est pas valide : 10 chiffres en France (03 20 00 00 00) ou "
+                       "l'indicatif international (+44 20 7946 0958).")
+MESSAGE_MEL = _l("L'adresse électronique n'est pas valide : elle s'écrit sous la forme nom@domaine.fr, sans espace.")
 TELEPHONE_MAX = 20  # the record's columns
 DATES = ("date_naiss",)
 ADRESSE = ("code_postal", "libelle_postal", "code_pays")  # checked together: never kept one by one
@@ -54,17 +54,15 @@ def texte(brut: str, longueur: int) -> str:
     """Trimmed, NFC, runs of spaces made one; refused with control characters or too long."""
     valeur = unicodedata.normalize("NFC", brut).strip()
     if any(unicodedata.category(c) in INTERDITS for c in valeur):
-        raise Invalide("Ce texte contient des caractères invisibles ou de contrôle (retour à la ligne, "
-                       "tabulation…) : retirez-les.")
+        raise Invalide(_("Ce texte contient des caractères invisibles ou de contrôle (retour à la ligne, "
+                         "tabulation…) : retirez-les."))
     valeur = " ".join(valeur.split())
     if len(valeur) > longueur:
-        compte = f"{len(valeur):,}".replace(",", "\u202f")  # 10 000, with a narrow no-break space
-        raise Invalide(f"{longueur} caractères au plus : ce texte en compte {compte}.")
+        compte = f"{len(valeur):,}"  # 10,000 in English
+        if current_language() == "fr":
+            compte = compte.replace(",", "\u202f")  # 10 000, with a narrow no-break space
+        raise Invalide(_("%(max)s caractères au plus : ce texte en compte %(compte)s.", max=longueur, compte=compte))
     return valeur
-
-
-def _obligatoire(nom: str) -> Invalide:
-    return Invalide(f"{nom[0].upper()}{nom[1:]} est obligatoire.")
 
 
 def libre(longueur: int) -> Regle:
@@ -78,21 +76,22 @@ def _caractere_de_nom(c: str) -> bool:
     return c in PONCTUATION_NOM or unicodedata.category(c)[0] in "LM"  # letters and their accents
 
 
-def nom_propre(nom: str, longueur: int, obligatoire: bool = False) -> Regle:
-    """A name or first name: letters (accented too), spaces, apostrophes, hyphens, dots."""
+def nom_propre(longueur: int, obligatoire: Any = None) -> Regle:
+    """A name or first name: letters (accented too), spaces, apostrophes, hyphens, dots.
+    ``obligatoire``: the sentence refusing it empty (« Le prénom est obligatoire. »), if required."""
     def regle(brut: str, form: Mapping[str, Any]) -> str:
         valeur = texte(brut.translate(TIRETS), longueur)
         if not valeur:
             if obligatoire:
-                raise _obligatoire(nom)
+                raise Invalide(str(obligatoire))
             return ""
         if "<" in valeur or ">" in valeur:
-            raise Invalide("Les caractères < et > ne sont pas acceptés dans un nom.")
+            raise Invalide(_("Les caractères < et > ne sont pas acceptés dans un nom."))
         if not all(_caractere_de_nom(c) for c in valeur):
-            raise Invalide("Un nom ne peut contenir que des lettres, des espaces, des apostrophes, des traits "
-                           "d'union et des points.")
+            raise Invalide(_("Un nom ne peut contenir que des lettres, des espaces, des apostrophes, des traits "
+                             "d'union et des points."))
         if not any(c.isalpha() for c in valeur):
-            raise Invalide("Un nom contient au moins une lettre.")
+            raise Invalide(_("Un nom contient au moins une lettre."))
         return valeur
     return regle
 
@@ -100,16 +99,17 @@ def nom_propre(nom: str, longueur: int, obligatoire: bool = False) -> Regle:
 # --- codes, checkboxes ------------------------------------------------------------------------------
 
 
-def code(nom: str, liste: Callable[[], Mapping[str, str]], obligatoire: bool = False) -> Regle:
-    """A code of a reference list (the form's select or radio buttons)."""
+def code(liste: Callable[[], Mapping[str, str]], hors_liste: Any, obligatoire: Any = None) -> Regle:
+    """A code of a reference list (the form's select or radio buttons). ``hors_liste``: the
+    sentence refusing another code; ``obligatoire``: the one refusing it empty, if required."""
     def regle(brut: str, form: Mapping[str, Any]) -> str:
         valeur = brut.strip()
         if not valeur:
             if obligatoire:
-                raise _obligatoire(nom)
+                raise Invalide(str(obligatoire))
             return ""
         if valeur not in liste():
-            raise Invalide(f"Choisissez {nom} dans la liste proposée.")
+            raise Invalide(str(hors_liste))
         return valeur
     return regle
 
@@ -119,7 +119,7 @@ def profession(brut: str, form: Mapping[str, Any]) -> str:
     valeur = brut.strip()
     if valeur in ("", reference.PROFESSION_NON_RENSEIGNEE):
         return valeur
-    return code("la profession", reference.professions)(valeur, form)
+    return code(reference.professions, _("Choisissez la profession dans la liste proposée."))(valeur, form)
 
 
 def case(brut: str, form: Mapping[str, Any]) -> bool:
@@ -141,11 +141,11 @@ def lire_date(brut: str) -> dt.date:
     elif (m := DATE_ISO.fullmatch(valeur)) is not None:
         annee, mois, jour = (int(x) for x in m.groups())
     else:
-        raise Invalide("La date s'écrit jj/mm/aaaa, par exemple 14/03/2013.")
+        raise Invalide(_("La date s'écrit jj/mm/aaaa, par exemple 14/03/2013."))
     try:
         return dt.date(annee, mois, jour)
     except ValueError:
-        raise Invalide("Cette date n'existe pas : vérifiez le jour et le mois.") from None
+        raise Invalide(_("Cette date n'existe pas : vérifiez le jour et le mois.")) from None
 
 
 def _ans_avant(jour: dt.date, ans: int) -> dt.date:
@@ -158,14 +158,14 @@ def _ans_avant(jour: dt.date, ans: int) -> dt.date:
 def naissance(brut: str, form: Mapping[str, Any]) -> dt.date:
     """A pupil's date of birth: not in the future, between 2 and 30 years ago (a mistyped year)."""
     if not brut.strip():
-        raise _obligatoire("la date de naissance")
+        raise Invalide(_("La date de naissance est obligatoire."))
     date, jour = lire_date(brut), today()
     if date > jour:
-        raise Invalide("La date de naissance ne peut pas être dans le futur.")
+        raise Invalide(_("La date de naissance ne peut pas être dans le futur."))
     if date > _ans_avant(jour, AGE_MIN):
-        raise Invalide(f"Un élève a au moins {AGE_MIN} ans : vérifiez l'année de naissance.")
+        raise Invalide(_("Un élève a au moins %(age)s ans : vérifiez l'année de naissance.", age=AGE_MIN))
     if date < _ans_avant(jour, AGE_MAX):
-        raise Invalide(f"Un élève a au plus {AGE_MAX} ans : vérifiez l'année de naissance.")
+        raise Invalide(_("Un élève a au plus %(age)s ans : vérifiez l'année de naissance.", age=AGE_MAX))
     return date
 
 
@@ -188,7 +188,7 @@ def telephone(brut: str, form: Mapping[str, Any]) -> str:
     numero = re.sub(r"\D", "", valeur)
     if INTERNATIONAL.fullmatch(valeur) and 8 <= len(numero) <= 15 and not numero.startswith("0"):
         return valeur if len(valeur) <= TELEPHONE_MAX else f"+{numero}"
-    raise Invalide(MESSAGE_TELEPHONE)
+    raise Invalide(str(MESSAGE_TELEPHONE))
 
 
 MEL_INTERDITS = set(" <>()[]\\,;:\"")
@@ -203,7 +203,7 @@ def mel(brut: str, form: Mapping[str, Any]) -> str:
     etiquettes = domaine.split(".")
     if (valeur.count("@") != 1 or not local or MEL_INTERDITS & set(valeur) or len(etiquettes) < 2
             or not all(etiquettes) or len(etiquettes[-1]) < 2):
-        raise Invalide(MESSAGE_MEL)
+        raise Invalide(str(MESSAGE_MEL))
     return valeur
 
 
@@ -220,9 +220,9 @@ def en_france(form: Mapping[str, Any]) -> bool:
 def _code_postal_francais(brut: str) -> str:
     valeur = brut.replace(" ", "").strip()
     if not re.fullmatch(r"\d{5}", valeur):
-        raise Invalide("Le code postal compte 5 chiffres, par exemple 59800.")
+        raise Invalide(_("Le code postal compte 5 chiffres, par exemple 59800."))
     if reference.code_postal_verifiable(valeur) and not reference.code_postal_connu(valeur):
-        raise Invalide("Ce code postal n'existe pas : vérifiez-le.")
+        raise Invalide(_("Ce code postal n'existe pas : vérifiez-le."))
     return valeur
 
 
@@ -231,11 +231,11 @@ def code_postal(brut: str, form: Mapping[str, Any]) -> str:
     cover). Abroad: optional, letters, digits, spaces, hyphens."""
     if en_france(form):
         if not brut.strip():
-            raise _obligatoire("le code postal")
+            raise Invalide(_("Le code postal est obligatoire."))
         return _code_postal_francais(brut)
     valeur = texte(brut, 10).upper()
     if valeur and not CODE_POSTAL_ETRANGER.fullmatch(valeur):
-        raise Invalide("Un code postal ne contient que des lettres, des chiffres, des espaces et des tirets.")
+        raise Invalide(_("Un code postal ne contient que des lettres, des chiffres, des espaces et des tirets."))
     return valeur
 
 
@@ -244,7 +244,7 @@ def commune(brut: str, form: Mapping[str, Any]) -> str:
     (« SAINT-DENIS » for « St Denis »); in the Pacific, free text in upper case. Abroad: free text."""
     valeur = texte(brut, 80)
     if not valeur:
-        raise _obligatoire("la commune")
+        raise Invalide(_("La commune est obligatoire."))
     if not en_france(form):
         return valeur
     try:
@@ -257,20 +257,23 @@ def commune(brut: str, form: Mapping[str, Any]) -> str:
     if trouvee is None:
         connues = reference.communes(cp)
         liste = ", ".join(connues[:6]) + (", …" if len(connues) > 6 else "")
-        raise Invalide(f"Cette commune ne correspond pas au code postal {cp} ({liste}).")
+        raise Invalide(_("Cette commune ne correspond pas au code postal %(cp)s (%(communes)s).",
+                         cp=cp, communes=liste))
     return trouvee
 
 
 # --- the forms -------------------------------------------------------------------------------------
 
 ELEVE: dict[str, Regle] = {
-    "nom_de_famille": nom_propre("le nom de famille", 100, obligatoire=True),
-    "prenom": nom_propre("le 1er prénom", 60, obligatoire=True),
-    "prenom2": nom_propre("le 2ème prénom", 60),
-    "prenom3": nom_propre("le 3ème prénom", 60),
-    "code_sexe": code("le sexe", reference.sexes, obligatoire=True),
+    "nom_de_famille": nom_propre(100, obligatoire=_l("Le nom de famille est obligatoire.")),
+    "prenom": nom_propre(60, obligatoire=_l("Le 1er prénom est obligatoire.")),
+    "prenom2": nom_propre(60),
+    "prenom3": nom_propre(60),
+    "code_sexe": code(reference.sexes, _l("Choisissez le sexe dans la liste proposée."),
+                      obligatoire=_l("Le sexe est obligatoire.")),
     "date_naiss": naissance,
-    "code_pays_naiss": code("le pays de naissance", reference.pays, obligatoire=True),
+    "code_pays_naiss": code(reference.pays, _l("Choisissez le pays de naissance dans la liste proposée."),
+                            obligatoire=_l("Le pays de naissance est obligatoire.")),
     "ville_naiss": libre(80),
     "adresse_resp1": case,
     "tel_domicile": telephone,
@@ -279,15 +282,18 @@ ELEVE: dict[str, Regle] = {
     "mel": mel,
 }
 RESPONSABLE: dict[str, Regle] = {
-    "code_parente": code("le lien avec l'élève", reference.liens, obligatoire=True),
-    "lc_civilite": code("la civilité", reference.civilites, obligatoire=True),
-    "nom_de_famille": nom_propre("le nom de famille", 100, obligatoire=True),
-    "prenom": nom_propre("le prénom", 60, obligatoire=True),
+    "code_parente": code(reference.liens, _l("Choisissez le lien avec l'élève dans la liste proposée."),
+                         obligatoire=_l("Le lien avec l'élève est obligatoire.")),
+    "lc_civilite": code(reference.civilites, _l("Choisissez la civilité dans la liste proposée."),
+                        obligatoire=_l("La civilité est obligatoire.")),
+    "nom_de_famille": nom_propre(100, obligatoire=_l("Le nom de famille est obligatoire.")),
+    "prenom": nom_propre(60, obligatoire=_l("Le prénom est obligatoire.")),
     "code_profession": profession,
     **{f"ligne{n}_adresse": libre(120) for n in range(1, 5)},
     "code_postal": code_postal,
     "libelle_postal": commune,
-    "code_pays": code("le pays", reference.pays, obligatoire=True),
+    "code_pays": code(reference.pays, _l("Choisissez le pays dans la liste proposée."),
+                      obligatoire=_l("Le pays est obligatoire.")),
     "communication_adresse": case,
     "tel_personnel": telephone,
     "tel_professionnel": telephone,
@@ -333,7 +339,7 @@ def _champ(regles: Mapping[str, Regle], champ: str, form: Mapping[str, Any],
         return actuel[champ]  # type: ignore[index]
     valeur = form.get(champ)
     if valeur is not None and not isinstance(valeur, str):  # a file where text is expected
-        raise Invalide("Ce champ n'accepte que du texte.")
+        raise Invalide(_("Ce champ n'accepte que du texte."))
     return regles[champ](valeur or "", form)
 
 
