@@ -130,7 +130,11 @@ def translate(message: str) -> str:
 
 
 def translate_plural(singular: str, plural: str, n: int) -> str:
+    """The form for ``n``. French, the source, takes the singular below 2 (« 0 élève »), which
+    gettext's default rule (n != 1) would not."""
     state = _current.get()
+    if state.language == DEFAULT_LANGUAGE:
+        return singular if abs(n) < 2 else plural
     translated = state.translations.ngettext(singular, plural, n)
     if state.language != DEFAULT_LANGUAGE and (translated is singular or translated is plural):
         log.debug("Traduction manquante (%s) : %r", state.language, singular)

@@ -336,7 +336,10 @@ class Notification(Table):
     compte = ForeignKey(Compte, on_delete=OnDelete.cascade, index=True)
     eleve = ForeignKey(Eleve, on_delete=OnDelete.cascade)
     type = Varchar(length=60)  # a type a service declared: "notes.publiees"
-    titre = Varchar(length=200)
+    titre = Varchar(length=200)  # in the account's language when it was emitted (its mails)
+    # The title in every language the portal speaks ({"fr": …, "en": …}): the page shows the one
+    # it is read in (an account reading by its browser's language has chosen none).
+    titres = JSON(default="{}")
     lien = Varchar(length=300, default="")  # a path of the portal: the page concerned
     # "aucun" | "immediat" | "resume_quotidien": the account's choice when it was emitted ("aucun"
     # without a confirmed address); a digest mails the "resume_quotidien" ones not mailed yet.

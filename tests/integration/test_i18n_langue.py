@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Callable, Iterator
 
 import pytest
 
-from teleservices.core.i18n import LANGUAGE_COOKIE
+from notifications_support import notifications  # noqa: F401 (fixture)
+from teleservices.core.i18n import LANGUAGE_COOKIE, Catalogs, lazy_gettext
 from teleservices.core.tables import Compte
 from teleservices.core.testing import csrf_from, run
 
@@ -115,3 +118,25 @@ def test_the_account_page_offers_the_languages_and_confirms_the_choice(
     confirmed = client.get(response.headers["location"])
     assert lang_of(confirmed) == "en" and 'role="status"' in confirmed.text
     assert '<option value="en" lang="en" selected>English</option>' in confirmed.text
+
+
+def test_a_notification_reads_in_each_familys_language(
+    notifications: Any, demo: Any, portal_app: Any, tmp_path: Path, client_as: Callable[..., Any],
+    account_language: Callable[[str], str],
+) -> None:
+    """Its title is stored in every language: the mail goes in the account's chosen language, the
+    page shows the one it is read in (a browser's language, no choice made)."""
+    po = tmp_path / "locale" / "en" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid "Nouvelles notes de %(prenom)s"\nmsgstr "New grades for %(prenom)s"\n', encoding="utf-8")
+    state = portal_app.state
+    app = SimpleNamespace(state=SimpleNamespace(settings=state.settings, plugins=state.plugins, jinja=state.jinja,
+                                                catalogs=Catalogs([tmp_path / "locale"])))
+    account_language("demo.parent2")
+    run(Compte.update({Compte.langue: "en"}).where(Compte.identifiant == "demo.parent2"))
+    notifications.emit(demo.lea, "notes.publiees", lazy_gettext("Nouvelles notes de %(prenom)s", prenom="Léa"), app=app)
+    assert notifications.of("demo.parent2")[0]["titre"] == "New grades for Léa"
+    assert notifications.of("demo.parent")[0]["titre"] == "Nouvelles notes de Léa"
+    parent = client_as("demo.parent")
+    assert "Nouvelles notes de Léa" in parent.get("/notifications").text
+    assert "New grades for Léa" in parent.get("/notifications", headers={"Accept-Language": "en-GB"}).text

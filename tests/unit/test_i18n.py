@@ -80,6 +80,9 @@ def test_catalogs_of_several_packages_merge_and_fuzzy_entries_are_not_translatio
     with use_language("fr", catalogs):
         assert gettext("Notes de %(prenom)s", prenom="Léa") == "Notes de Léa"
         assert ngettext("%(num)d note", "%(num)d notes", 3) == "3 notes"
+        assert ngettext("%(num)d note", "%(num)d notes", 0) == "0 note"  # French: singular below 2
+    with use_language("en", catalogs):
+        assert ngettext("%(num)d note", "%(num)d notes", 0) == "0 grades"
     assert i18n.current_language() == "fr"  # the block is over
 
 
