@@ -24,9 +24,9 @@ SERVICE = ServiceSpec(
                    "l'écran d'accueil des familles, dans un nouvel onglet."),
     staff_routes=STAFF_ROUTES,
     audit_actions=(
-        ("liens.ajouter", "Lien externe ajouté"),
-        ("liens.modifier", "Lien externe modifié"),
-        ("liens.supprimer", "Lien externe supprimé"),
+        ("liens.ajouter", _l("Lien externe ajouté")),
+        ("liens.modifier", _l("Lien externe modifié")),
+        ("liens.supprimer", _l("Lien externe supprimé")),
     ),
 )
 

@@ -32,13 +32,13 @@ SERVICE = ServiceSpec(
     staff_roles=frozenset({StaffRole.ENSEIGNANT}),
     api_routes=API_ROUTES,
     audit_actions=(
-        ("cahier.seance.ajouter", "Cahier de textes : séance ajoutée"),
-        ("cahier.seance.modifier", "Cahier de textes : séance modifiée"),
-        ("cahier.seance.supprimer", "Cahier de textes : séance supprimée"),
-        ("cahier.devoir.ajouter", "Cahier de textes : travail à faire ajouté"),
-        ("cahier.devoir.modifier", "Cahier de textes : travail à faire modifié"),
-        ("cahier.devoir.supprimer", "Cahier de textes : travail à faire supprimé"),
-        ("cahier.api", "Cahier de textes reçu d'un logiciel (API)"),
+        ("cahier.seance.ajouter", _l("Cahier de textes : séance ajoutée")),
+        ("cahier.seance.modifier", _l("Cahier de textes : séance modifiée")),
+        ("cahier.seance.supprimer", _l("Cahier de textes : séance supprimée")),
+        ("cahier.devoir.ajouter", _l("Cahier de textes : travail à faire ajouté")),
+        ("cahier.devoir.modifier", _l("Cahier de textes : travail à faire modifié")),
+        ("cahier.devoir.supprimer", _l("Cahier de textes : travail à faire supprimé")),
+        ("cahier.api", _l("Cahier de textes reçu d'un logiciel (API)")),
     ),
 )
 
