@@ -68,7 +68,8 @@ test-postgres:
 # `make messages` extracts the strings marked for translation (_(), gettext, ngettext, lazy_gettext
 # in Python; _() and {% trans %} in templates) and brings each English catalog up to date: new
 # strings appear with an empty msgstr to fill in, strings no longer used are dropped.
-I18N_PACKAGES := core $(patsubst %/,%,$(dir $(wildcard plugins/*/__init__.py contrib/*/teleservices_*/__init__.py)))
+I18N_PACKAGES := core $(patsubst %/,%,$(dir $(wildcard plugins/*/__init__.py contrib/*/teleservices_*/__init__.py \
+	tests/plugin_example/teleservices_*/__init__.py))) $(patsubst %/locale/en,%,$(wildcard themes/*/locale/en))
 I18N_LANGUAGES := en
 messages: install
 	@for package in $(I18N_PACKAGES); do \
@@ -79,7 +80,7 @@ messages: install
 			$(BIN)/pybabel --quiet update -i $$pot -d $$package/locale -l $$lang --init-missing \
 				--no-fuzzy-matching --ignore-obsolete --omit-header || exit 1; \
 		done; rm -f $$pot; \
-		printf '%-60s %s\n' "$$package/locale" "$$(grep -c '^msgid "[^"]' $$package/locale/en/LC_MESSAGES/messages.po) chaînes"; \
+		printf '%-60s %s\n' "$$package/locale" "$$(grep -c '^msgid ' $$package/locale/en/LC_MESSAGES/messages.po) chaînes"; \
 	done
 
 # Refresh the README's screenshots (docs/screenshots/) from the end-to-end run.

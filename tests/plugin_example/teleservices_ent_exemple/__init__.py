@@ -1,7 +1,7 @@
 """Example third-party plugin: "ENT de l'académie", the links each establishment publishes.
 
-It imports only from ``teleservices.core.api``, ships its own template, table and migration,
-and registers through the ``teleservices`` entry-point group. The ENT pushes the links itself:
+It imports only from ``teleservices.core.api``, ships its own template, table, migration and
+English catalog (``locale/``, found like ``templates/``), and registers through the ``teleservices`` entry-point group. The ENT pushes the links itself:
 ``PUT /api/v1/ent_exemple/liens`` with an API key of the establishment.
 """
 
@@ -14,6 +14,7 @@ from litestar.params import JSONBody
 from teleservices.core.api import (
     CurrentApiClient, CurrentChild, DemoContext, ServiceSpec, audit, hookimpl, render,
 )
+from teleservices.core.api import lazy_gettext as _l
 from teleservices_ent_exemple.tables import EntExempleLien
 
 
@@ -61,9 +62,9 @@ async def remplacer_liens(request: Request, data: JSONBody[Liens], api_client: C
 
 @hookimpl
 def services() -> list[ServiceSpec]:
-    return [ServiceSpec(key="ent_exemple", label="ENT de l'académie", order=90, routes=[liens],
+    return [ServiceSpec(key="ent_exemple", label=_l("ENT de l'académie"), order=90, routes=[liens],
                         api_routes=[remplacer_liens],
-                        description="Les liens de l'espace numérique de travail de l'établissement.")]
+                        description=_l("Les liens de l'espace numérique de travail de l'établissement."))]
 
 
 @hookimpl
