@@ -53,12 +53,13 @@ class StaffRole(StrEnum):
         return ROLE_LABELS[self]
 
 
+# Lazy strings: each shown in the page's language (``str(label)`` to store or compare one).
 ROLE_LABELS = {
-    StaffRole.CHEF: "Chef d'établissement",
-    StaffRole.SECRETARIAT: "Secrétariat",
-    StaffRole.VIE_SCOLAIRE: "Vie scolaire (CPE)",
-    StaffRole.ENSEIGNANT: "Enseignant",
-    StaffRole.ADMIN_ACADEMIQUE: "Administrateur académique",
+    StaffRole.CHEF: lazy_gettext("Chef d'établissement"),
+    StaffRole.SECRETARIAT: lazy_gettext("Secrétariat"),
+    StaffRole.VIE_SCOLAIRE: lazy_gettext("Vie scolaire (CPE)"),
+    StaffRole.ENSEIGNANT: lazy_gettext("Enseignant"),
+    StaffRole.ADMIN_ACADEMIQUE: lazy_gettext("Administrateur académique"),
 }
 
 

@@ -27,6 +27,7 @@ from teleservices.core.apparence import ROUTES as APPARENCE_ROUTES
 from teleservices.core.apiv1.routes import STATUS_DETAILS as API_STATUS_DETAILS, api_error, api_router, openapi_config
 from teleservices.core.db import bind, engine_from_url
 from teleservices.core.administration import ROUTES as ADMINISTRATION_ROUTES
+from teleservices.core.i18n import gettext as _, lazy_gettext as _l
 from teleservices.core.guards import ChooseEstablishment, FirstConnectionRequired, service_guard, staff_guard
 from teleservices.core.private_links import feed_routers
 from teleservices.core import pwa
@@ -116,8 +117,8 @@ def static_routers(settings: Settings, plugins: Plugins) -> list[Router]:
 
 
 def error_page(request: Request, exc: Exception) -> Response:
-    """French error pages; an anonymous visitor is sent to the login page instead. The API
-    answers in JSON. A service that fails has its own error page (``service_error_page``)."""
+    """Error pages in the page's language; an anonymous visitor is sent to the login page instead.
+    The API answers in JSON. A service that fails has its own error page (``service_error_page``)."""
     at_fault = failing_service(request, exc)
     if at_fault is not None:
         return service_error_page(request, exc, *at_fault)
@@ -194,26 +195,27 @@ def service_error_page(request: Request, exc: Exception, key: str, plugin: str) 
                         media_type="application/json")
     child = getattr(request.state, "child", None)
     if request.url.path.startswith("/administration/") or child is None:
-        back, back_label = "/", "Retour à l'accueil"
+        back, back_label = "/", _("Retour à l'accueil")
     else:
-        back, back_label = f"/eleves/{child.id}/", f"Retour aux services de {child.prenom}"
+        back, back_label = f"/eleves/{child.id}/", _("Retour aux services de %(prenom)s", prenom=child.prenom)
     context = {"service": spec.label, "retour": back, "retour_libelle": back_label}
     htmx = request.headers.get("hx-request") == "true"
     headers = {"HX-Retarget": "#page", "HX-Reswap": "innerHTML"} if is_fragment_request(request) else {}
     try:
         return render(request, "erreur_service.html", context, status_code=200 if htmx else status, headers=headers)
-    except Exception:  # a theme's broken layout: still say it in French
+    except Exception:  # a theme's broken layout: still say it, in words
         log.exception("La page d'erreur du service « %s » n'a pas pu être affichée", key)
-        return Response(f"Le service « {spec.label} » a rencontré une erreur. Les autres services restent disponibles.",
-                        status_code=status, media_type=MediaType.TEXT)
+        return Response(_("Le service « %(service)s » a rencontré une erreur. Les autres services restent disponibles.",
+                          service=spec.label), status_code=status, media_type=MediaType.TEXT)
 
 
-# What the framework refuses by itself, in French (its details are HTTP's English phrases).
+# What the framework refuses by itself, in the page's language (its details are HTTP's English
+# phrases, the same whatever the language).
 FRAMEWORK_DETAILS = {
-    400: "La demande est incorrecte.",
-    405: "Cette action n'est pas possible sur cette page.",
-    413: "Le fichier envoyé est trop volumineux.",
-    415: "Ce type de contenu n'est pas accepté.",
+    400: _l("La demande est incorrecte."),
+    405: _l("Cette action n'est pas possible sur cette page."),
+    413: _l("Le fichier envoyé est trop volumineux."),
+    415: _l("Ce type de contenu n'est pas accepté."),
 }
 
 

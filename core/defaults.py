@@ -1,15 +1,18 @@
 """The core's own hook implementations: it uses the plugin API like any plugin."""
 
-from teleservices.core.api import MenuItem, UserType, Viewer, hookimpl, plugin_folder
+from teleservices.core.api import MenuItem, UserType, Viewer, hookimpl, lazy_gettext as _l, plugin_folder
+
+# The header's links, in each page's language.
+AIDE, DECONNEXION, COMPTE, NOTIFICATIONS = _l("aide"), _l("se déconnecter"), _l("gérer son compte"), _l("notifications")
 
 
 @hookimpl
 def menu_items(viewer: Viewer) -> list[MenuItem]:
-    items = [MenuItem("aide", "/aide", order=10), MenuItem("se déconnecter", "/deconnexion", order=20, post=True)]
+    items = [MenuItem(AIDE, "/aide", order=10), MenuItem(DECONNEXION, "/deconnexion", order=20, post=True)]
     if viewer.type != UserType.PERSONNEL:
-        items.append(MenuItem("gérer son compte", "/compte", order=30))
+        items.append(MenuItem(COMPTE, "/compte", order=30))
         # The notification centre, with its unread count (read with the session: no query here).
-        items.append(MenuItem("notifications", "/notifications", order=5, badge=viewer.notifications_non_lues))
+        items.append(MenuItem(NOTIFICATIONS, "/notifications", order=5, badge=viewer.notifications_non_lues))
     return items
 
 

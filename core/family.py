@@ -12,6 +12,7 @@ from typing import Any
 
 from teleservices.core import clock
 from teleservices.core.api import Child, Etablissement, ServiceSpec, UserType, Viewer
+from teleservices.core.i18n import gettext as _
 from teleservices.core.plugins import PluginFailure, summary
 from teleservices.core.tables import CompteEleve, ServiceActivation
 
@@ -163,11 +164,11 @@ def refusal(spec: ServiceSpec, viewer: Viewer, child: Child, opened: Collection[
     if failure is not None:
         raise failure
     if spec.key not in opened:
-        return "Ce service n'est pas ouvert par l'établissement."
+        return _("Ce service n'est pas ouvert par l'établissement.")
     if not spec.visible_to(viewer.type):
-        return "Ce service n'est pas proposé à votre type de compte."
+        return _("Ce service n'est pas proposé à votre type de compte.")
     if spec.national and viewer.type == UserType.ELEVE and child.acces_suivi_retire:
-        return "L'établissement a retiré l'accès à ce service."
+        return _("L'établissement a retiré l'accès à ce service.")
     return None
 
 

@@ -13,6 +13,7 @@ from litestar.handlers import BaseRouteHandler
 
 from teleservices.core.api import Child, StaffRole, UserType, Viewer
 from teleservices.core.family import children_of, offered_services, option_values, refusal
+from teleservices.core.i18n import gettext
 
 
 class FirstConnectionRequired(NotAuthorizedException):
@@ -27,7 +28,7 @@ def session_viewer(connection: ASGIConnection) -> Viewer:
     """The logged-in account, whatever its state."""
     viewer = connection.scope.get("user")
     if viewer is None:
-        raise NotAuthorizedException("Connexion requise.")
+        raise NotAuthorizedException(gettext("Connexion requise."))
     return viewer
 
 
@@ -35,7 +36,7 @@ def viewer_of(connection: ASGIConnection) -> Viewer:
     """The logged-in account, once its first connection is complete."""
     viewer = session_viewer(connection)
     if viewer.etat in PENDING_STATES:
-        raise FirstConnectionRequired("Première connexion à terminer.")
+        raise FirstConnectionRequired(gettext("Première connexion à terminer."))
     return viewer
 
 
@@ -50,7 +51,7 @@ async def session_required(connection: ASGIConnection, _: BaseRouteHandler) -> N
 
 async def staff_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if viewer_of(connection).type != UserType.PERSONNEL:
-        raise PermissionDeniedException("Cette page est réservée aux personnels de l'établissement.")
+        raise PermissionDeniedException(gettext("Cette page est réservée aux personnels de l'établissement."))
 
 
 # The head of establishment and the academy administrator may do everything of an establishment.
@@ -66,11 +67,11 @@ def staff_guard(*roles: StaffRole):
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         viewer = viewer_of(connection)
         if viewer.type != UserType.PERSONNEL:
-            raise PermissionDeniedException("Cette page est réservée aux personnels de l'établissement.")
+            raise PermissionDeniedException(gettext("Cette page est réservée aux personnels de l'établissement."))
         if viewer.role not in allowed:
-            raise PermissionDeniedException("Cette page n'est pas accessible avec votre profil.")
+            raise PermissionDeniedException(gettext("Cette page n'est pas accessible avec votre profil."))
         if viewer.etablissement_id is None:
-            raise ChooseEstablishment("Choisissez d'abord un établissement.")
+            raise ChooseEstablishment(gettext("Choisissez d'abord un établissement."))
 
     guard.__name__ = f"staff_guard_{'_'.join(sorted(r.value for r in allowed))}"
     return guard
@@ -85,14 +86,14 @@ async def academy_admin_guard(connection: ASGIConnection, _: BaseRouteHandler) -
     """The establishment chooser: academy administrators only, establishment chosen or not."""
     viewer = viewer_of(connection)
     if viewer.type != UserType.PERSONNEL or viewer.role != StaffRole.ADMIN_ACADEMIQUE:
-        raise PermissionDeniedException("Cette page est réservée aux administrateurs académiques.")
+        raise PermissionDeniedException(gettext("Cette page est réservée aux administrateurs académiques."))
 
 
 def staff_establishment(connection: ASGIConnection) -> int:
     """The establishment a staff page works on (after ``staff_guard``)."""
     etablissement_id = viewer_of(connection).etablissement_id
     if etablissement_id is None:
-        raise ChooseEstablishment("Choisissez d'abord un établissement.")
+        raise ChooseEstablishment(gettext("Choisissez d'abord un établissement."))
     return etablissement_id
 
 
@@ -106,7 +107,7 @@ async def load_child(connection: ASGIConnection) -> Child:
     eleve_id = connection.path_params.get("eleve_id")
     child = next((c for c in children if c.id == eleve_id), None)
     if child is None:
-        raise NotFoundException("Élève introuvable.")
+        raise NotFoundException(gettext("Élève introuvable."))
     connection.state.children = children
     connection.state.child = child
     return child

@@ -20,7 +20,7 @@ CSRF_HEADER = "x-csrf-token"
 
 
 class CsrfError(PermissionDeniedException):
-    detail = "La page a expiré ou le formulaire n'est pas valide. Rechargez la page et recommencez."
+    detail = i18n.lazy_gettext("La page a expiré ou le formulaire n'est pas valide. Rechargez la page et recommencez.")
 
 
 def _cookie(settings: Settings, key: str, value: str, max_age: int | None = None) -> str:

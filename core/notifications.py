@@ -51,9 +51,9 @@ log = logging.getLogger(__name__)
 AUCUN, IMMEDIAT, RESUME = "aucun", "immediat", "resume_quotidien"
 # The e-mail channels, as « gérer son compte » offers them.
 CANAUX = {
-    AUCUN: "Pas de courriel",
-    IMMEDIAT: "Un courriel à chaque notification",
-    RESUME: "Un courriel par jour qui les résume",
+    AUCUN: i18n.lazy_gettext("Pas de courriel"),
+    IMMEDIAT: i18n.lazy_gettext("Un courriel à chaque notification"),
+    RESUME: i18n.lazy_gettext("Un courriel par jour qui les résume"),
 }
 PAR_DEFAUT = RESUME
 TITRE_MAX, LIEN_MAX = 200, 300
@@ -371,12 +371,17 @@ async def digest(settings: Settings, plugins: Plugins, env: Environment | None =
     return len(mails), sum(resume.nombre for resume in resumes.values())
 
 
+def _moment(local: dt.datetime) -> str:
+    """« 12/03 à 10:15 », « 12/03 at 10:15 »: when a notification came, in the digest's language."""
+    return i18n.gettext("%(date)s à %(heure)s", date=i18n.format_date(local, "dd/MM"), heure=local.strftime("%H:%M"))
+
+
 def _digest_mail(env: Environment, settings: Settings, resume: Resume, types: dict[str, str],
                  now: dt.datetime) -> Courriel:
     shown, left = [], RESUME_MAX
     for eleve_id, items in resume.notifications.items():
         lines = [{
-            "quand": clock.local(as_moment(item["cree_le"])).strftime("%d/%m à %H:%M"),
+            "quand": _moment(clock.local(as_moment(item["cree_le"]))),
             "type": types.get(item["type"], ""), "titre": item["titre"],
             "lien": _url(settings, f"/notifications/{item['id']}"),
         } for item in items[:max(left, 0)]]
@@ -385,7 +390,7 @@ def _digest_mail(env: Environment, settings: Settings, resume: Resume, types: di
             shown.append((resume.enfants[eleve_id], lines))
     sujet, corps = compose(
         env, MAIL_RESUME, enfants=shown, nombre=resume.nombre, autres=resume.nombre - min(resume.nombre, RESUME_MAX),
-        jour=clock.local(now).strftime("%d/%m/%Y"), page=_url(settings, "/notifications"),
+        jour=i18n.format_date(clock.local(now)), page=_url(settings, "/notifications"),
         preferences=_url(settings, PREFERENCES),
     )
     return Courriel(destinataire=resume.mel, sujet=sujet, corps=corps, cree_le=now, prochain_essai=now)
@@ -411,13 +416,14 @@ WHERE compte = {{}} AND eleve IN ({eleves})
 ORDER BY cree_le DESC, id DESC
 LIMIT {{}}
 """
-MESSAGES = {"lue": "La notification est marquée comme lue.", "toutes": "Toutes les notifications sont marquées comme lues."}
+MESSAGES = {"lue": i18n.lazy_gettext("La notification est marquée comme lue."),
+            "toutes": i18n.lazy_gettext("Toutes les notifications sont marquées comme lues.")}
 
 
 def family_viewer(request: Request) -> Viewer:
     viewer = viewer_of(request)
     if viewer.type == UserType.PERSONNEL:
-        raise PermissionDeniedException("Les notifications sont celles des familles : parents et élèves.")
+        raise PermissionDeniedException(i18n.gettext("Les notifications sont celles des familles : parents et élèves."))
     return viewer
 
 
@@ -429,7 +435,8 @@ def shown(row: dict[str, Any], types: dict[str, NotificationType]) -> dict[str, 
         "id": row["id"], "titre": row["titre"], "lue": row["lue_le"] is not None,
         "type_libelle": declared.label if declared else "",
         "service": declared.service.label if declared else "",
-        "quand": f"{quand:%d/%m/%Y} à {quand:%H:%M}", "iso": quand.isoformat(timespec="minutes"),
+        "quand": i18n.gettext("%(date)s à %(heure)s", date=i18n.format_date(quand), heure=quand.strftime("%H:%M")),
+        "iso": quand.isoformat(timespec="minutes"),
     }
 
 
@@ -461,7 +468,7 @@ async def _own(viewer: Viewer, notification_id: int) -> dict[str, Any]:
                                     Notification.lien, Notification.cree_le, Notification.lue_le).where(
         (Notification.id == notification_id) & (Notification.compte == viewer.compte_id)).first()
     if row is None:
-        raise NotFoundException("Notification introuvable.")
+        raise NotFoundException(i18n.gettext("Notification introuvable."))
     return row
 
 
@@ -524,7 +531,7 @@ SELECT c.mel, c.mel_verifie, p.type, p.canal
 FROM compte c LEFT JOIN notification_preference p ON p.compte = c.id
 WHERE c.id = {}
 """
-CHOIX_INVALIDE = "Choisissez l'une des possibilités proposées."
+CHOIX_INVALIDE = i18n.lazy_gettext("Choisissez l'une des possibilités proposées.")
 
 
 def types_for(viewer: Viewer, services: dict[str, ServiceSpec]) -> list[NotificationType]:

@@ -10,6 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from teleservices.core.i18n import format_date, gettext as _
+
+# The French names of the months (kept for plugins that still import them: a month's label in the
+# page's language is ``mois_de_l_annee``'s).
 MOIS = ("Janvier", "Février", "Mars", "Avril", "Mai", "Juin", "Juillet", "Août", "Septembre",
         "Octobre", "Novembre", "Décembre")
 
@@ -61,9 +65,15 @@ def mois_de_l_annee(periodes: Sequence[Periode]) -> list[tuple[str, str]]:
     fin = max(p.fin for p in periodes)
     mois, annee, numero = [], debut.year, debut.month
     while (annee, numero) <= (fin.year, fin.month):
-        mois.append((f"{annee}-{numero:02d}", f"{MOIS[numero - 1]} {annee}"))
+        mois.append((f"{annee}-{numero:02d}", nom_du_mois(annee, numero)))
         annee, numero = (annee + 1, 1) if numero == 12 else (annee, numero + 1)
     return mois
+
+
+def nom_du_mois(annee: int, numero: int) -> str:
+    """« Septembre 2026 » (« September 2026 »): a month and its year, capitalised, as a choice."""
+    label = format_date(dt.date(annee, numero, 1), "mois")
+    return label[:1].upper() + label[1:]
 
 
 @dataclass(frozen=True)
@@ -88,7 +98,7 @@ def _filtre_du_mois(code: str, libelle: str) -> Filtre:
 def _toute_l_annee(periodes: Sequence[Periode]) -> Filtre:
     debut = min((p.debut for p in periodes), default=None)
     fin = max((p.fin for p in periodes), default=None)
-    return Filtre(TOUTES, "toutes les périodes", debut, fin)
+    return Filtre(TOUTES, _("toutes les périodes"), debut, fin)
 
 
 def filtre(valeur: str | None, periodes: Sequence[Periode], aujourdhui: dt.date, par_defaut: str = PAR_PERIODE) -> Filtre:

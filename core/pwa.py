@@ -26,6 +26,7 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.config.app import AppConfig
 
+from teleservices.core.i18n import lazy_gettext as _l
 from teleservices.core.rendering import CORE_TEMPLATES, THEMES, render
 
 WORKER_SOURCE = Path(__file__).parent / "static" / "pwa" / "sw.js"
@@ -107,10 +108,17 @@ async def service_worker(request: Request) -> Response:
     )
 
 
+# The app's description, in the language of the request that fetches the manifest (the browser's,
+# when it installs the app); a theme's own manifest may use it or write its own.
+DESCRIPTION = _l("Les services en ligne des collèges et lycées : notes, absences, livret de compétences, "
+                 "fiche de renseignements.")
+
+
 @get("/manifest.webmanifest", name="pwa:manifest")
 async def manifest(request: Request) -> Response:
-    text = request.app.state.jinja.get_template("pwa/manifest.webmanifest").render()
-    return Response(text, media_type="application/manifest+json", headers={"Cache-Control": "no-cache"})
+    text = request.app.state.jinja.get_template("pwa/manifest.webmanifest").render(description=str(DESCRIPTION))
+    return Response(text, media_type="application/manifest+json",
+                    headers={"Cache-Control": "no-cache", "Vary": "Accept-Language, Cookie"})
 
 
 @get("/hors-ligne", name="pwa:hors-ligne")

@@ -13,6 +13,7 @@ from teleservices.core import notifications, sessions
 from teleservices.core.identity import throttle
 from teleservices.core.api import Child, HomeLink, ServiceSpec, StaffRole, UserType, Viewer
 from teleservices.core.family import children_of, offered_services, opened_services, visible_services
+from teleservices.core.i18n import gettext as _, lazy_gettext as _l
 from teleservices.core.guards import (
     ESTABLISHMENT_MANAGERS, ChooseEstablishment, family_guard, login_required, session_required, viewer_of,
 )
@@ -23,7 +24,7 @@ from teleservices.core.tables import Compte
 log = logging.getLogger("teleservices.auth")
 plugin_log = logging.getLogger("teleservices.plugins")
 
-LOGIN_FAILED = "Identifiant ou mot de passe incorrect."
+LOGIN_FAILED = _l("Identifiant ou mot de passe incorrect.")
 
 
 def safe_next(target: str | None) -> str:
@@ -108,16 +109,16 @@ async def home(request: Request) -> Response:
 
 # The staff home's entries for the head and the academy administrator: (label, page, what for).
 MANAGER_PAGES = [
-    ("Administration Téléservices", "/administration/services",
-     "Ouvrir ou fermer les services en ligne, leurs options, le message d'accueil des familles."),
-    ("Gérer les comptes des familles", "/administration/comptes",
-     "Créer les comptes, imprimer les courriers, traiter les coupons de refus."),
-    ("Import SIECLE", "/administration/import", "Importer les élèves, responsables et enseignants depuis SIECLE."),
-    ("Clés d'API", "/administration/api", "Les clés des logiciels de l'établissement qui transmettent des données."),
-    ("Journal des actions", "/administration/journal", "Qui a fait quoi, quand et depuis où."),
-    ("Personnels", "/administration/personnels", "Les comptes des personnels de l'établissement et leurs rôles."),
+    (_l("Administration Téléservices"), "/administration/services",
+     _l("Ouvrir ou fermer les services en ligne, leurs options, le message d'accueil des familles.")),
+    (_l("Gérer les comptes des familles"), "/administration/comptes",
+     _l("Créer les comptes, imprimer les courriers, traiter les coupons de refus.")),
+    (_l("Import SIECLE"), "/administration/import", _l("Importer les élèves, responsables et enseignants depuis SIECLE.")),
+    (_l("Clés d'API"), "/administration/api", _l("Les clés des logiciels de l'établissement qui transmettent des données.")),
+    (_l("Journal des actions"), "/administration/journal", _l("Qui a fait quoi, quand et depuis où.")),
+    (_l("Personnels"), "/administration/personnels", _l("Les comptes des personnels de l'établissement et leurs rôles.")),
 ]
-STAFF_MESSAGES = {"etablissement": "Vous travaillez désormais sur cet établissement."}
+STAFF_MESSAGES = {"etablissement": _l("Vous travaillez désormais sur cet établissement.")}
 
 
 def staff_pages(services: dict[str, ServiceSpec], role: StaffRole) -> list[tuple[str, str, str]]:
@@ -136,10 +137,10 @@ async def staff_home(request: Request) -> Response:
     viewer = viewer_of(request)
     if viewer.role is None:
         raise PermissionDeniedException(
-            "Ce compte de personnel n'a pas de rôle : demandez au chef d'établissement de vous en donner un."
+            _("Ce compte de personnel n'a pas de rôle : demandez au chef d'établissement de vous en donner un.")
         )
     if viewer.etablissement_id is None:
-        raise ChooseEstablishment("Choisissez d'abord un établissement.")
+        raise ChooseEstablishment(_("Choisissez d'abord un établissement."))
     services = request.app.state.plugins.services
     managers = viewer.role in ESTABLISHMENT_MANAGERS
     return render(request, "personnel.html", {
@@ -176,7 +177,7 @@ async def home_links(request: Request, viewer: Viewer, child: Child) -> list[Hom
                 links.append(link)
             else:
                 plugin_log.warning("Le plugin « %s » a donné un lien d'accueil invalide ; il est omis", impl.plugin_name)
-    return sorted(links, key=lambda link: (link.order, link.label))
+    return sorted(links, key=lambda link: (link.order, str(link.label)))
 
 
 @get("/eleves/{eleve_id:int}/", guards=[family_guard], name="eleve")

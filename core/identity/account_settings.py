@@ -15,6 +15,7 @@ from litestar import Request, Response, get, post
 from teleservices.core import sessions
 from teleservices.core.guards import login_required, viewer_of
 from teleservices.core.identity import tokens
+from teleservices.core.i18n import gettext as _, lazy_gettext as _l
 from teleservices.core.identity.family_forms import (
     CURRENT_PASSWORD_WRONG, PRIVATE_HEADERS, Errors, birth_dates_of, check_mel, check_new_password,
     current_password_ok, field, masked, normalize_mel, recently_issued, send, token_failure_page,
@@ -28,10 +29,10 @@ from teleservices.core.tables import Compte
 
 log = logging.getLogger("teleservices.auth")
 
-CURRENT_PASSWORD_MISSING = "Saisissez votre mot de passe actuel."
-SAME_ADDRESS = "C'est déjà l'adresse confirmée de votre compte."
-SAME_PASSWORD = "Le nouveau mot de passe doit être différent du mot de passe actuel."
-CONFIRMATION_TOO_SOON = (
+CURRENT_PASSWORD_MISSING = _l("Saisissez votre mot de passe actuel.")
+SAME_ADDRESS = _l("C'est déjà l'adresse confirmée de votre compte.")
+SAME_PASSWORD = _l("Le nouveau mot de passe doit être différent du mot de passe actuel.")
+CONFIRMATION_TOO_SOON = _l(
     "Un courriel de confirmation vient d'être envoyé. Patientez une minute avant d'en demander un autre."
 )
 CHANGED_MAIL = "mails/adresse_modifiee.txt"
@@ -107,11 +108,11 @@ async def confirm_address(request: Request) -> Response:
         return await token_failure_page(request, code, tokens.NEW_EMAIL)
     log.info("adresse confirmée : compte %s", used.compte_id)
     return render(request, "identite/lien.html", {
-        "titre": "Adresse e-mail confirmée", "reussi": True,
-        "message": f"Votre adresse e-mail {used.mel} est confirmée.",
-        "detail": "Elle est désormais celle de votre compte : elle vous permet de retrouver votre identifiant "
-                  "ou de réinitialiser votre mot de passe.",
-        "bouton": {"href": "/", "libelle": "accéder aux services"},
+        "titre": _("Adresse e-mail confirmée"), "reussi": True,
+        "message": _("Votre adresse e-mail %(adresse)s est confirmée.", adresse=used.mel),
+        "detail": _("Elle est désormais celle de votre compte : elle vous permet de retrouver votre identifiant "
+                    "ou de réinitialiser votre mot de passe."),
+        "bouton": {"href": "/", "libelle": _("accéder aux services")},
     }, headers=PRIVATE_HEADERS)
 
 

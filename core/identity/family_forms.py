@@ -1,6 +1,6 @@
 """What the family pages share: reading form fields, checking them, mailing links.
 
-Every message is French and meant to be shown next to its field. Nothing here touches a
+Every message is marked for translation and meant to be shown next to its field. Nothing here touches a
 request's Host header: links are built from the ``base_url`` setting.
 """
 
@@ -16,6 +16,7 @@ from litestar import Request, Response
 from teleservices.core import clock, sessions
 from teleservices.core.db import write_transaction  # noqa: F401 (the family flows' transactions)
 from teleservices.core.identity import mail, throttle
+from teleservices.core.i18n import gettext as _, lazy_gettext as _l
 from teleservices.core.rendering import render
 from teleservices.core.security import check_password, token_hash
 from teleservices.core.tables import Compte, CompteEleve, Jeton
@@ -30,16 +31,16 @@ MEL_MAX = 120
 MEL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 DATE_PATTERN = re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$")
 
-MEL_INVALID = "Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."
-MEL_MISSING = "Saisissez votre adresse e-mail."
-MEL_MISMATCH = "Les deux adresses e-mail saisies sont différentes."
-MEL_UNCONFIRMED = "Saisissez une seconde fois l'adresse e-mail pour la confirmer."
-DATE_MISSING = "Saisissez la date de naissance."
-DATE_INVALID = "Saisissez la date au format jj/mm/aaaa, par exemple 14/03/2013."
-PASSWORD_MISSING = "Saisissez un mot de passe."
-PASSWORD_MISMATCH = "Les deux mots de passe saisis sont différents."
-PASSWORD_UNCONFIRMED = "Saisissez une seconde fois le mot de passe pour le confirmer."
-CURRENT_PASSWORD_WRONG = "Le mot de passe actuel est incorrect."
+MEL_INVALID = _l("Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr.")
+MEL_MISSING = _l("Saisissez votre adresse e-mail.")
+MEL_MISMATCH = _l("Les deux adresses e-mail saisies sont différentes.")
+MEL_UNCONFIRMED = _l("Saisissez une seconde fois l'adresse e-mail pour la confirmer.")
+DATE_MISSING = _l("Saisissez la date de naissance.")
+DATE_INVALID = _l("Saisissez la date au format jj/mm/aaaa, par exemple 14/03/2013.")
+PASSWORD_MISSING = _l("Saisissez un mot de passe.")
+PASSWORD_MISMATCH = _l("Les deux mots de passe saisis sont différents.")
+PASSWORD_UNCONFIRMED = _l("Saisissez une seconde fois le mot de passe pour le confirmer.")
+CURRENT_PASSWORD_WRONG = _l("Le mot de passe actuel est incorrect.")
 
 
 class Errors(dict[str, str]):
@@ -165,39 +166,39 @@ def masked(mel: str) -> str:
 # Why a mailed link does not work, by kind of link: unknown, already used, expired, outdated.
 LINK_FAILURES = {
     "activation": {
-        "inconnu": "Ce lien d'activation n'est pas valable. Vérifiez que l'adresse du lien a été copiée en entier. "
-                   "Si le délai de 3 mois pour activer votre compte est dépassé, le compte a été supprimé : "
-                   "reprenez contact avec l'établissement pour qu'il vous en crée un nouveau.",
-        "utilise": "Ce lien d'activation a déjà servi, ou un courriel plus récent l'a remplacé. Si votre compte est "
-                   "activé, connectez-vous avec votre identifiant et votre mot de passe ; sinon, utilisez le lien "
-                   "du dernier courriel reçu.",
-        "expire": "Ce lien d'activation a expiré : le délai de 3 mois pour activer votre compte est dépassé. "
-                  "Reprenez contact avec l'établissement pour qu'il vous crée un nouveau compte.",
-        "perime": "Ce lien d'activation n'est plus valable : un courriel plus récent vous a été envoyé, "
-                  "ou les informations du compte ont changé. Utilisez le lien du dernier courriel reçu.",
+        "inconnu": _l("Ce lien d'activation n'est pas valable. Vérifiez que l'adresse du lien a été copiée en entier. "
+                      "Si le délai de 3 mois pour activer votre compte est dépassé, le compte a été supprimé : "
+                      "reprenez contact avec l'établissement pour qu'il vous en crée un nouveau."),
+        "utilise": _l("Ce lien d'activation a déjà servi, ou un courriel plus récent l'a remplacé. Si votre compte est "
+                      "activé, connectez-vous avec votre identifiant et votre mot de passe ; sinon, utilisez le lien "
+                      "du dernier courriel reçu."),
+        "expire": _l("Ce lien d'activation a expiré : le délai de 3 mois pour activer votre compte est dépassé. "
+                     "Reprenez contact avec l'établissement pour qu'il vous crée un nouveau compte."),
+        "perime": _l("Ce lien d'activation n'est plus valable : un courriel plus récent vous a été envoyé, "
+                     "ou les informations du compte ont changé. Utilisez le lien du dernier courriel reçu."),
     },
     "mel": {
-        "inconnu": "Ce lien de confirmation n'est pas valable. Vérifiez que l'adresse du lien a été copiée en entier.",
-        "utilise": "Ce lien de confirmation a déjà servi, ou une demande plus récente l'a remplacé.",
-        "expire": "Ce lien de confirmation a expiré (il était valable 3 mois). Indiquez de nouveau votre adresse "
-                  "dans « gérer son compte » pour recevoir un nouveau lien.",
-        "perime": "Ce lien de confirmation n'est plus valable : une demande plus récente a été faite, ou "
-                  "l'adresse ou le mot de passe du compte a changé depuis.",
+        "inconnu": _l("Ce lien de confirmation n'est pas valable. Vérifiez que l'adresse du lien a été copiée en entier."),
+        "utilise": _l("Ce lien de confirmation a déjà servi, ou une demande plus récente l'a remplacé."),
+        "expire": _l("Ce lien de confirmation a expiré (il était valable 3 mois). Indiquez de nouveau votre adresse "
+                     "dans « gérer son compte » pour recevoir un nouveau lien."),
+        "perime": _l("Ce lien de confirmation n'est plus valable : une demande plus récente a été faite, ou "
+                     "l'adresse ou le mot de passe du compte a changé depuis."),
     },
     "reinitialisation": {
-        "inconnu": "Ce lien de réinitialisation n'est pas valable. Vérifiez que l'adresse du lien a été copiée en "
-                   "entier, ou faites une nouvelle demande.",
-        "utilise": "Ce lien de réinitialisation a déjà servi (il ne sert qu'une fois), ou une demande plus récente "
-                   "l'a remplacé.",
-        "expire": "Ce lien de réinitialisation a expiré (il était valable une semaine). Faites une nouvelle demande.",
-        "perime": "Ce lien de réinitialisation n'est plus valable : une demande plus récente a été faite, ou le "
-                  "mot de passe ou l'adresse e-mail du compte a changé depuis. Faites une nouvelle demande si besoin.",
+        "inconnu": _l("Ce lien de réinitialisation n'est pas valable. Vérifiez que l'adresse du lien a été copiée en "
+                      "entier, ou faites une nouvelle demande."),
+        "utilise": _l("Ce lien de réinitialisation a déjà servi (il ne sert qu'une fois), ou une demande plus récente "
+                      "l'a remplacé."),
+        "expire": _l("Ce lien de réinitialisation a expiré (il était valable une semaine). Faites une nouvelle demande."),
+        "perime": _l("Ce lien de réinitialisation n'est plus valable : une demande plus récente a été faite, ou le "
+                     "mot de passe ou l'adresse e-mail du compte a changé depuis. Faites une nouvelle demande si besoin."),
     },
 }
 LINK_TITLES = {
-    "activation": "Activation du compte impossible",
-    "mel": "Confirmation de l'adresse impossible",
-    "reinitialisation": "Réinitialisation impossible",
+    "activation": _l("Activation du compte impossible"),
+    "mel": _l("Confirmation de l'adresse impossible"),
+    "reinitialisation": _l("Réinitialisation impossible"),
 }
 
 
@@ -218,10 +219,10 @@ async def link_failure(token: str | None, objet: str) -> str:
 
 
 async def token_failure_page(request: Request, token: str | None, objet: str, **extra: Any) -> Response:
-    """A clear French page for a link that cannot be used, with what to do next."""
+    """A clear page for a link that cannot be used, with what to do next."""
     reason = await link_failure(token, objet)
-    bouton = {"href": "/mot-de-passe-oublie", "libelle": "faire une nouvelle demande"} if objet == "reinitialisation" \
-        else {"href": "/", "libelle": "retour à l'accueil"}
+    bouton = {"href": "/mot-de-passe-oublie", "libelle": _("faire une nouvelle demande")} if objet == "reinitialisation" \
+        else {"href": "/", "libelle": _("retour à l'accueil")}
     return render(request, "identite/lien.html", {
         "titre": LINK_TITLES[objet], "reussi": False, "message": LINK_FAILURES[objet][reason], "bouton": bouton,
         **extra,

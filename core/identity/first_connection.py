@@ -18,6 +18,7 @@ from teleservices.core import clock, sessions
 from teleservices.core.family import children_of
 from teleservices.core.guards import PENDING_STATES, login_required, session_required, session_viewer, viewer_of
 from teleservices.core.identity import throttle, tokens
+from teleservices.core.i18n import gettext as _, lazy_gettext as _l
 from teleservices.core.identity.family_forms import (
     DATE_INVALID, DATE_MISSING, PRIVATE_HEADERS, Errors, check_mel, check_new_password, client_of, field, link,
     normalize_mel, parse_date, recently_issued, send, token_failure_page, write_transaction, wait_before_check,
@@ -29,10 +30,10 @@ from teleservices.core.tables import Compte, CompteEleve
 
 log = logging.getLogger("teleservices.auth")
 
-PROVISIONAL_KEPT = "Le mot de passe provisoire ne peut pas être conservé."
-DATE_MISMATCH_PARENT = "Cette date ne correspond à aucun enfant rattaché à ce compte."
-DATE_MISMATCH_PUPIL = "Cette date ne correspond pas à la date de naissance connue de l'établissement."
-RESEND_TOO_SOON = "Un courriel vient d'être envoyé. Patientez une minute avant d'en demander un autre."
+PROVISIONAL_KEPT = _l("Le mot de passe provisoire ne peut pas être conservé.")
+DATE_MISMATCH_PARENT = _l("Cette date ne correspond à aucun enfant rattaché à ce compte.")
+DATE_MISMATCH_PUPIL = _l("Cette date ne correspond pas à la date de naissance connue de l'établissement.")
+RESEND_TOO_SOON = _l("Un courriel vient d'être envoyé. Patientez une minute avant d'en demander un autre.")
 ACTIVATION_MAIL = "mails/activation_compte.txt"
 CONFIRMATION_MAIL = "mails/confirmation_adresse.txt"
 
@@ -244,10 +245,10 @@ async def activate(request: Request) -> Response:
         return await token_failure_page(request, code, tokens.ACTIVATION)
     log.info("compte activé : %s", used.compte_id)
     return render(request, "identite/lien.html", {
-        "titre": "Votre compte est activé", "reussi": True,
-        "message": "Votre compte est activé : votre adresse e-mail est confirmée.",
-        "detail": "Vous pouvez désormais utiliser tous les services en ligne proposés par l'établissement.",
-        "bouton": {"href": "/", "libelle": "accéder aux services"},
+        "titre": _("Votre compte est activé"), "reussi": True,
+        "message": _("Votre compte est activé : votre adresse e-mail est confirmée."),
+        "detail": _("Vous pouvez désormais utiliser tous les services en ligne proposés par l'établissement."),
+        "bouton": {"href": "/", "libelle": _("accéder aux services")},
     }, headers=PRIVATE_HEADERS)
 
 

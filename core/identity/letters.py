@@ -7,7 +7,9 @@ asks, how to merge accounts, and at the bottom a "coupon réponse" with which a 
 refuses the service for themselves or for the pupil.
 
 The letters are printed in a Unicode TrueType font (DejaVu Sans, Debian's fonts-dejavu-core;
-Liberation as a fallback) so that every accent of the SIECLE names prints.
+Liberation as a fallback) so that every accent of the SIECLE names prints. Their text is in the
+language of the page that prints them; the CSV's columns are mail-merge field names, the same in
+every language (a school's merge template names them).
 """
 
 from __future__ import annotations
@@ -18,11 +20,15 @@ import io
 from collections.abc import Sequence
 from fpdf.enums import XPos, YPos
 
+from teleservices.core.i18n import format_date, gettext as _, lazy_gettext as _l
 from teleservices.core.identity.creation import Batch, Letter
 from teleservices.core.pdf import PdfDocument, typo
 
-CIVILITES = {"M.": "Monsieur", "M": "Monsieur", "MME": "Madame", "MLLE": "Madame", "MME.": "Madame"}
-SUIVI = "notes, absences, livret personnel de compétences"
+# SIECLE's civilities: (as in an address, as the letter's first words — « Dear Madam, » in English).
+MONSIEUR = (_l("Monsieur"), _l("Monsieur,"))
+MADAME = (_l("Madame"), _l("Madame,"))
+CIVILITES = {"M.": MONSIEUR, "M": MONSIEUR, "MME": MADAME, "MLLE": MADAME, "MME.": MADAME}
+SUIVI = _l("notes, absences, livret personnel de compétences")
 CSV_FIELDS = [
     "identifiant", "mot_de_passe_provisoire", "compte_existant", "type", "civilite", "prenom", "nom",
     "adresse_1", "adresse_2", "adresse_3", "adresse_4", "adresse_5", "adresse_6", "eleves", "classes",
@@ -31,7 +37,8 @@ CSV_FIELDS = [
 
 
 def civilite_longue(civilite: str) -> str:
-    return CIVILITES.get((civilite or "").strip().upper(), "")
+    found = CIVILITES.get((civilite or "").strip().upper())
+    return str(found[0]) if found else ""
 
 
 def recipient(letter: Letter) -> str:
@@ -46,83 +53,88 @@ def pupils_text(letter: Letter) -> str:
 
 def services_text(services: Sequence[str]) -> str:
     """"les notes, les absences et l'inscription au lycée" from the services' labels."""
-    labels = [s[:1].lower() + s[1:] for s in services if s]
+    labels = [str(s)[:1].lower() + str(s)[1:] for s in services if s]
     if not labels:
         return ""
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " et " + labels[-1]
+    if len(labels) == 1:
+        return labels[0]
+    return _("%(liste)s et %(dernier)s", liste=", ".join(labels[:-1]), dernier=labels[-1])
 
 
 def _salutation(letter: Letter) -> str:
     if letter.type == "eleve":
-        return f"Bonjour {letter.prenom}," if letter.prenom else "Bonjour,"
-    title = civilite_longue(letter.civilite)
-    return f"{title}," if title else "Madame, Monsieur,"
+        return _("Bonjour %(prenom)s,", prenom=letter.prenom) if letter.prenom else _("Bonjour,")
+    found = CIVILITES.get((letter.civilite or "").strip().upper())
+    return str(found[1]) if found else _("Madame, Monsieur,")
 
 
 def _paragraphs(letter: Letter, etab: dict, services: Sequence[str]) -> tuple[list[str], list[str]]:
     """The text before the box with the identifier, and the explanations after it."""
     offer = services_text(services)
-    offer = f" : {offer}" if offer else ""
     name = etab["nom"]
+    if offer:
+        intro = _("L'établissement %(etablissement)s met à votre disposition les services en ligne de l'éducation "
+                  "nationale : %(services)s.", etablissement=name, services=offer)
+    else:
+        intro = _("L'établissement %(etablissement)s met à votre disposition les services en ligne de l'éducation "
+                  "nationale.", etablissement=name)
     if letter.type == "parent":
-        concerned = f"responsable légal de {pupils_text(letter)}"
+        eleves = pupils_text(letter)
         if letter.existant:
             before = [
-                f"L'établissement {name} met à votre disposition les services en ligne de l'éducation "
-                f"nationale{offer}.",
-                f"Vous disposez déjà d'un compte, que vous continuez d'utiliser en tant que {concerned}. "
-                "Votre mot de passe reste inchangé : il n'est pas rappelé dans ce courrier.",
+                intro,
+                _("Vous disposez déjà d'un compte, que vous continuez d'utiliser en tant que responsable légal "
+                  "de %(eleves)s. Votre mot de passe reste inchangé : il n'est pas rappelé dans ce courrier.",
+                  eleves=eleves),
             ]
             after = [
-                "Connectez-vous avec cet identifiant et le mot de passe que vous avez choisi. En cas d'oubli, "
-                "suivez le lien « mot de passe oublié » de la page de connexion : un courriel vous permettra "
-                "d'en choisir un nouveau.",
+                _("Connectez-vous avec cet identifiant et le mot de passe que vous avez choisi. En cas d'oubli, "
+                  "suivez le lien « mot de passe oublié » de la page de connexion : un courriel vous permettra "
+                  "d'en choisir un nouveau."),
             ]
         else:
             before = [
-                f"L'établissement {name} met à votre disposition les services en ligne de l'éducation "
-                f"nationale{offer}.",
-                f"Un compte personnel a été créé pour vous, {concerned}. Voici de quoi vous connecter :",
+                intro,
+                _("Un compte personnel a été créé pour vous, responsable légal de %(eleves)s. Voici de quoi vous "
+                  "connecter :", eleves=eleves),
             ]
             after = [
-                "Lors de votre première connexion, ce mot de passe provisoire doit être remplacé par un mot "
-                "de passe de votre choix (8 caractères au moins). Vous devrez aussi indiquer votre adresse "
-                "e-mail et la date de naissance de votre enfant.",
-                "Un courriel vous sera alors envoyé : cliquez sur le lien qu'il contient dans les 3 mois "
-                "pour activer votre compte. Au-delà, le compte est supprimé et il faut en demander un "
-                "nouveau à l'établissement.",
+                _("Lors de votre première connexion, ce mot de passe provisoire doit être remplacé par un mot "
+                  "de passe de votre choix (8 caractères au moins). Vous devrez aussi indiquer votre adresse "
+                  "e-mail et la date de naissance de votre enfant."),
+                _("Un courriel vous sera alors envoyé : cliquez sur le lien qu'il contient dans les 3 mois "
+                  "pour activer votre compte. Au-delà, le compte est supprimé et il faut en demander un "
+                  "nouveau à l'établissement."),
             ]
-        after.append(
+        after.append(_(
             "Vous avez plusieurs enfants, et donc plusieurs comptes ? Regroupez-les à tout moment depuis le "
             "menu « gérer son compte », bouton « regrouper des comptes » : un seul identifiant vous donnera "
             "accès à tous vos enfants."
-        )
+        ))
     else:
         if letter.existant:
             before = [
-                f"L'établissement {name} met à votre disposition les services en ligne de l'éducation "
-                f"nationale{offer}.",
-                "Vous disposez déjà d'un compte : votre mot de passe reste inchangé et n'est pas rappelé "
-                "dans ce courrier.",
+                intro,
+                _("Vous disposez déjà d'un compte : votre mot de passe reste inchangé et n'est pas rappelé "
+                  "dans ce courrier."),
             ]
             after = [
-                "En cas d'oubli de votre mot de passe, suivez le lien « mot de passe oublié » de la page de "
-                "connexion (il faut pour cela avoir indiqué et confirmé votre adresse e-mail), ou adressez-vous "
-                "à l'établissement.",
+                _("En cas d'oubli de votre mot de passe, suivez le lien « mot de passe oublié » de la page de "
+                  "connexion (il faut pour cela avoir indiqué et confirmé votre adresse e-mail), ou adressez-vous "
+                  "à l'établissement."),
             ]
         else:
             before = [
-                f"L'établissement {name} met à votre disposition les services en ligne de l'éducation "
-                f"nationale{offer}.",
-                "Un compte personnel a été créé pour vous. Voici de quoi vous connecter :",
+                intro,
+                _("Un compte personnel a été créé pour vous. Voici de quoi vous connecter :"),
             ]
             after = [
-                "Lors de votre première connexion, vous devrez indiquer votre date de naissance et remplacer "
-                "ce mot de passe provisoire par un mot de passe de votre choix (8 caractères au moins).",
-                "L'adresse e-mail est facultative : si vous l'indiquez et la confirmez, elle vous permettra "
-                "de retrouver votre identifiant ou votre mot de passe en cas d'oubli.",
+                _("Lors de votre première connexion, vous devrez indiquer votre date de naissance et remplacer "
+                  "ce mot de passe provisoire par un mot de passe de votre choix (8 caractères au moins)."),
+                _("L'adresse e-mail est facultative : si vous l'indiquez et la confirmez, elle vous permettra "
+                  "de retrouver votre identifiant ou votre mot de passe en cas d'oubli."),
             ]
-    after.append("Ce courrier est personnel : conservez-le et ne communiquez jamais votre mot de passe.")
+    after.append(_("Ce courrier est personnel : conservez-le et ne communiquez jamais votre mot de passe."))
     return before, after
 
 
@@ -140,7 +152,7 @@ def _header(pdf: LetterPDF, letter: Letter, etab: dict, today: dt.date) -> None:
     pdf.set_font("sans", "", 9)
     lines = [etab.get("adresse_ligne1"), etab.get("adresse_ligne2"),
              " ".join(p for p in (etab.get("code_postal"), etab.get("commune")) if p),
-             f"Tél. : {etab['telephone']}" if etab.get("telephone") else "", etab.get("mel")]
+             _("Tél. : %(telephone)s", telephone=etab["telephone"]) if etab.get("telephone") else "", etab.get("mel")]
     for line in filter(None, lines):
         pdf.set_x(20)
         pdf.multi_cell(85, 4.5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -150,23 +162,24 @@ def _header(pdf: LetterPDF, letter: Letter, etab: dict, today: dt.date) -> None:
     pdf.multi_cell(80, 5, recipient(letter), new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_font("sans", "", 10)
     extra = letter.adresse if letter.type == "parent" else tuple(
-        f"Élève de {p.division}" for p in letter.eleves[:1] if p.division
+        _("Élève de %(classe)s", classe=p.division) for p in letter.eleves[:1] if p.division
     )
     for line in extra:
         pdf.set_x(110)
         pdf.multi_cell(80, 5, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_xy(20, 82)
     town = (etab.get("commune") or "").strip()
-    pdf.line_text(f"{town + ', ' if town else ''}le {today:%d/%m/%Y}", align="R")
+    day = format_date(today)
+    pdf.line_text(_("%(ville)s, le %(date)s", ville=town, date=day) if town else _("le %(date)s", date=day), align="R")
     pdf.ln(2)
-    pdf.line_text("Objet : accès aux services en ligne de l'établissement", style="B")
+    pdf.line_text(_("Objet : accès aux services en ligne de l'établissement"), style="B")
     pdf.ln(3)
 
 
 def _credentials(pdf: LetterPDF, letter: Letter, base_url: str) -> None:
-    rows = [("Adresse du site", base_url, False), ("Identifiant", letter.identifiant, True)]
+    rows = [(_("Adresse du site"), base_url, False), (_("Identifiant"), letter.identifiant, True)]
     if letter.mot_de_passe:
-        rows.append(("Mot de passe provisoire", letter.mot_de_passe, True))
+        rows.append((_("Mot de passe provisoire"), letter.mot_de_passe, True))
     top = pdf.get_y()
     height = 5 + 7.5 * len(rows) + (5 if letter.mot_de_passe else 0)
     pdf.set_fill_color(236, 241, 247)
@@ -176,13 +189,13 @@ def _credentials(pdf: LetterPDF, letter: Letter, base_url: str) -> None:
     for label, value, mono in rows:
         pdf.set_x(25)
         pdf.set_font("sans", "", 10)
-        pdf.cell(52, 7.5, f"{label} :")
+        pdf.cell(52, 7.5, _("%(libelle)s :", libelle=label))
         pdf.set_font("mono" if mono else "sans", "B", 13 if mono else 10)
         pdf.cell(0, 7.5, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if letter.mot_de_passe:
         pdf.set_x(25)
         pdf.set_font("sans", "", 8)
-        pdf.cell(0, 4, "Respectez les majuscules et les minuscules. Ce mot de passe ne contient jamais 0, O, o, 1, I, i ni l.",
+        pdf.cell(0, 4, _("Respectez les majuscules et les minuscules. Ce mot de passe ne contient jamais 0, O, o, 1, I, i ni l."),
                  new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_y(top + height + 4)
 
@@ -209,33 +222,34 @@ def _coupon(pdf: LetterPDF, letter: Letter) -> None:
     pdf.set_xy(20, top - 2.3)
     pdf.cell(6, 4.6, "✂", fill=False)
     pdf.set_xy(20, top + 2)
-    pdf.line_text("COUPON RÉPONSE", size=10, style="B", h=5)
-    pdf.line_text("À rendre à l'établissement uniquement si vous refusez l'accès aux services en ligne.", size=8.5, h=4.3)
+    pdf.line_text(_("COUPON RÉPONSE"), size=10, style="B", h=5)
+    pdf.line_text(_("À rendre à l'établissement uniquement si vous refusez l'accès aux services en ligne."), size=8.5, h=4.3)
     pdf.ln(1)
-    pdf.line_text(f"Compte : {letter.identifiant}        Élève : {pupils_text(letter)}", size=9, h=4.8)
+    pdf.line_text(_("Compte : %(identifiant)s        Élève : %(eleves)s", identifiant=letter.identifiant,
+                    eleves=pupils_text(letter)), size=9, h=4.8)
     if letter.type == "parent":
         who = recipient(letter) or "...................................................."
-        pdf.line_text(f"Je soussigné(e) {who}, responsable légal de l'élève :", size=9, h=4.8)
+        pdf.line_text(_("Je soussigné(e) %(nom)s, responsable légal de l'élève :", nom=who), size=9, h=4.8)
         pdf.ln(0.8)
-        _checkbox(pdf, "refuse l'accès aux services en ligne pour moi-même : mon compte sera rendu inutilisable ;")
-        _checkbox(pdf, f"refuse pour l'élève l'accès aux services de suivi ({SUIVI}) ; "
-                       "les services pédagogiques restent accessibles.")
+        _checkbox(pdf, _("refuse l'accès aux services en ligne pour moi-même : mon compte sera rendu inutilisable ;"))
+        _checkbox(pdf, _("refuse pour l'élève l'accès aux services de suivi (%(suivi)s) ; "
+                         "les services pédagogiques restent accessibles.", suivi=SUIVI))
     else:
-        pdf.line_text("Je soussigné(e) ........................................................, "
-                      "responsable légal de l'élève :", size=9, h=4.8)
+        pdf.line_text(_("Je soussigné(e) %(nom)s, responsable légal de l'élève :",
+                        nom="........................................................"), size=9, h=4.8)
         pdf.ln(0.8)
-        _checkbox(pdf, f"refuse pour l'élève l'accès aux services de suivi ({SUIVI}) ; "
-                       "les services pédagogiques restent accessibles ;")
-        _checkbox(pdf, "refuse que l'élève dispose d'un compte : son compte sera rendu inutilisable.")
+        _checkbox(pdf, _("refuse pour l'élève l'accès aux services de suivi (%(suivi)s) ; "
+                         "les services pédagogiques restent accessibles ;", suivi=SUIVI))
+        _checkbox(pdf, _("refuse que l'élève dispose d'un compte : son compte sera rendu inutilisable."))
     pdf.ln(1.5)
-    pdf.line_text("Date : ............................            Signature :", size=9, h=5)
+    pdf.line_text(_("Date : ............................            Signature :"), size=9, h=5)
 
 
 def letters_pdf(batch: Batch, base_url: str, services: Sequence[str] = (), today: dt.date | None = None) -> bytes:
     """The batch as one PDF, one page per letter."""
     today = today or dt.date.today()
     pdf = LetterPDF()
-    title = f"Courriers des services en ligne – {batch.etablissement['nom']}"
+    title = _("Courriers des services en ligne – %(etablissement)s", etablissement=batch.etablissement["nom"])
     pdf.set_title(title + (f" – {batch.division}" if batch.division else ""))
     for letter in batch.letters:
         pdf.add_page()
@@ -253,7 +267,7 @@ def letters_pdf(batch: Batch, base_url: str, services: Sequence[str] = (), today
         _coupon(pdf, letter)
     if not batch.letters:
         pdf.add_page()
-        pdf.line_text("Aucun compte : il n'y a pas de courrier à imprimer.")
+        pdf.line_text(_("Aucun compte : il n'y a pas de courrier à imprimer."))
     return bytes(pdf.output())
 
 
@@ -270,8 +284,8 @@ def letters_csv(batch: Batch, base_url: str) -> bytes:
     for letter in batch.letters:
         address = list(letter.adresse[:6]) + [""] * (6 - len(letter.adresse[:6]))
         row = [
-            letter.identifiant, letter.mot_de_passe or "", "oui" if letter.existant else "non",
-            "Responsable légal" if letter.type == "parent" else "Élève",
+            letter.identifiant, letter.mot_de_passe or "", _("oui") if letter.existant else _("non"),
+            _("Responsable légal") if letter.type == "parent" else _("Élève"),
             civilite_longue(letter.civilite) if letter.type == "parent" else "", letter.prenom, letter.nom,
             *address, ", ".join(f"{p.prenom} {p.nom}" for p in letter.eleves),
             ", ".join(dict.fromkeys(p.division for p in letter.eleves if p.division)),

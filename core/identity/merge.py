@@ -17,6 +17,7 @@ from teleservices.core.db import write_transaction
 from teleservices.core.family import children_of
 from teleservices.core.guards import login_required, viewer_of
 from teleservices.core.identity import throttle
+from teleservices.core.i18n import gettext as _, lazy_gettext as _l
 from teleservices.core.plugins import PluginFailure, Plugins
 from teleservices.core.rendering import render
 from teleservices.core.security import check_password
@@ -24,7 +25,7 @@ from teleservices.core.tables import Compte, CompteEleve
 
 log = logging.getLogger("teleservices.auth")
 
-WRONG_CREDENTIALS = "Identifiant ou mot de passe incorrect."
+WRONG_CREDENTIALS = _l("Identifiant ou mot de passe incorrect.")
 
 
 class MergeRefused(Exception):
@@ -72,7 +73,7 @@ async def merge(request: Request) -> Response:
         return render(request, "regrouper.html", {"identifiant": identifiant, "erreur": message, "children": None})
 
     if viewer.type != UserType.PARENT:
-        return refused("Seul un compte de responsable peut regrouper des comptes.")
+        return refused(_("Seul un compte de responsable peut regrouper des comptes."))
     wait = await throttle.seconds_to_wait(identifiant, client)
     if wait:
         return refused(throttle.wait_message(wait))
@@ -83,16 +84,16 @@ async def merge(request: Request) -> Response:
         return refused(str(exc))
     await throttle.succeeded(identifiant, client)
     if other["id"] == viewer.compte_id:
-        return refused("Ce compte est celui avec lequel vous êtes connecté : il n'y a rien à regrouper.")
+        return refused(_("Ce compte est celui avec lequel vous êtes connecté : il n'y a rien à regrouper."))
     if other["type"] != UserType.PARENT:
-        return refused("Un compte élève ne peut pas être regroupé avec un compte de responsable.")
+        return refused(_("Un compte élève ne peut pas être regroupé avec un compte de responsable."))
     if other["etat"] != "actif":
-        return refused("Ce compte n'est pas encore activé : terminez d'abord sa première connexion.")
+        return refused(_("Ce compte n'est pas encore activé : terminez d'abord sa première connexion."))
     try:
         await merge_accounts(request.app.state.plugins, kept=viewer.compte_id, merged=other["id"])
     except PluginFailure as failure:  # logged with the plugin's name; the transaction was rolled back
-        return refused(f"Le regroupement n'a pas été fait : le service « {failure.label} » a rencontré une erreur. "
-                       "Vos deux comptes restent tels qu'ils étaient ; réessayez plus tard.")
+        return refused(_("Le regroupement n'a pas été fait : le service « %(service)s » a rencontré une erreur. "
+                         "Vos deux comptes restent tels qu'ils étaient ; réessayez plus tard.", service=failure.label))
     log.info("comptes regroupés : %s absorbe %s", viewer.compte_id, other["id"])
     # A new session id after a merge, like after a login.
     return await sessions.sign_in(request, viewer.compte_id, "/compte/regrouper/fait")

@@ -1,5 +1,5 @@
 """The password rules: 8 to 128 characters, not a common password, not the identifier nor the
-birth date. Messages are in French, shown next to the field."""
+birth date. Messages are shown next to the field, in the page's language."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import datetime as dt
 import unicodedata
 from functools import cache
 from pathlib import Path
+
+from teleservices.core.i18n import gettext as _
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
@@ -34,16 +36,16 @@ def _date_forms(date: dt.date) -> set[str]:
 def password_problem(password: str, *, identifiant: str = "", birth_dates: tuple[dt.date, ...] = ()) -> str | None:
     """The first rule this password breaks, as a French sentence, or None."""
     if len(password) < MIN_LENGTH:
-        return f"Le mot de passe doit comporter au moins {MIN_LENGTH} caractères."
+        return _("Le mot de passe doit comporter au moins %(nombre)d caractères.", nombre=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Le mot de passe ne doit pas dépasser {MAX_LENGTH} caractères."
+        return _("Le mot de passe ne doit pas dépasser %(nombre)d caractères.", nombre=MAX_LENGTH)
     folded = _folded(password)
     if password.lower() in common_passwords() or folded in common_passwords():
-        return "Ce mot de passe est trop courant : choisissez-en un autre."
+        return _("Ce mot de passe est trop courant : choisissez-en un autre.")
     if identifiant and _folded(identifiant) and _folded(identifiant) in folded:
-        return "Le mot de passe ne doit pas contenir votre identifiant."
+        return _("Le mot de passe ne doit pas contenir votre identifiant.")
     if any(form in folded for date in birth_dates for form in _date_forms(date)):
-        return "Le mot de passe ne doit pas contenir une date de naissance."
+        return _("Le mot de passe ne doit pas contenir une date de naissance.")
     if len(set(password)) < 4:
-        return "Le mot de passe est trop simple : variez les caractères."
+        return _("Le mot de passe est trop simple : variez les caractères.")
     return None

@@ -15,6 +15,7 @@ from litestar.response import Redirect
 
 from teleservices.core import clock, sessions
 from teleservices.core.identity import mail, throttle, tokens
+from teleservices.core.i18n import lazy_gettext as _l
 from teleservices.core.identity.family_forms import (
     PRIVATE_HEADERS, RESEND_INTERVAL, Errors, check_mel, check_new_password, client_of, field, link,
     birth_dates_of, normalize_mel, recently_issued, send, token_failure_page, write_transaction,
@@ -31,7 +32,7 @@ RESET_PATH = "/reinitialisation"
 RESET_COOKIE_SECONDS = 30 * 60
 IDENTIFIER_MAIL = "mails/identifiant_oublie.txt"
 RESET_MAIL = "mails/reinitialisation_mot_de_passe.txt"
-IDENTIFIER_MISSING = "Saisissez votre identifiant."
+IDENTIFIER_MISSING = _l("Saisissez votre identifiant.")
 
 # Hand-written for a case-insensitive comparison that LIKE's wildcards ("_" is common in
 # addresses) cannot spoil; portable between SQLite and PostgreSQL.

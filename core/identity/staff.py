@@ -28,6 +28,7 @@ from teleservices.core.audit import audit
 from teleservices.core.db import write_transaction
 from teleservices.core.family import opened_services
 from teleservices.core.guards import staff_establishment, staff_guard
+from teleservices.core.i18n import gettext as _, lazy_gettext as _l
 from teleservices.core.identity import creation, letters
 from teleservices.core.rendering import navigate, render
 from teleservices.core.sessions import close_all_sessions
@@ -37,18 +38,18 @@ from teleservices.core.tables import Compte, Division, Eleve, Jeton
 PAGE = "/administration/comptes"
 
 MESSAGES = {
-    "crees": "Les comptes ont été créés. Imprimez maintenant les courriers à remettre aux familles.",
-    "rien": "Il n'y avait aucun compte à créer : chaque élève et chaque responsable légal a déjà le sien.",
-    "desactive": "Le compte est désormais inutilisable : ses sessions ouvertes ont été fermées.",
-    "reactive": "Le compte est de nouveau utilisable.",
-    "acces_retire": "L'accès de l'élève aux services de suivi (notes, absences, livret de compétences) est retiré.",
-    "acces_retabli": "L'accès de l'élève aux services de suivi est rétabli.",
+    "crees": _l("Les comptes ont été créés. Imprimez maintenant les courriers à remettre aux familles."),
+    "rien": _l("Il n'y avait aucun compte à créer : chaque élève et chaque responsable légal a déjà le sien."),
+    "desactive": _l("Le compte est désormais inutilisable : ses sessions ouvertes ont été fermées."),
+    "reactive": _l("Le compte est de nouveau utilisable."),
+    "acces_retire": _l("L'accès de l'élève aux services de suivi (notes, absences, livret de compétences) est retiré."),
+    "acces_retabli": _l("L'accès de l'élève aux services de suivi est rétabli."),
 }
 ETATS = {
-    "provisoire": "première connexion à faire",
-    "en_attente": "en attente de confirmation de l'adresse e-mail",
-    "actif": "actif",
-    "desactive": "inutilisable (refus)",
+    "provisoire": _l("première connexion à faire"),
+    "en_attente": _l("en attente de confirmation de l'adresse e-mail"),
+    "actif": _l("actif"),
+    "desactive": _l("inutilisable (refus)"),
 }
 FAMILY_TYPES = ("parent", "eleve")
 
@@ -66,7 +67,7 @@ def _division_param(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise NotFoundException("Classe introuvable.") from None
+        raise NotFoundException(_("Classe introuvable.")) from None
 
 
 async def _division(etablissement_id: int, value: Any) -> dict | None:
@@ -76,7 +77,7 @@ async def _division(etablissement_id: int, value: Any) -> dict | None:
     try:
         return await creation.division_of(etablissement_id, division_id=division_id)
     except creation.NotFound:
-        raise NotFoundException("Classe introuvable dans votre établissement.") from None
+        raise NotFoundException(_("Classe introuvable dans votre établissement.")) from None
 
 
 async def _pupil(etablissement_id: int, value: Any) -> dict | None:
@@ -90,7 +91,7 @@ async def _pupil(etablissement_id: int, value: Any) -> dict | None:
             (Eleve.id == int(value)) & (Eleve.etablissement == etablissement_id)
         ).first()
     if row is None:
-        raise NotFoundException("Élève introuvable dans votre établissement.")
+        raise NotFoundException(_("Élève introuvable dans votre établissement."))
     return row
 
 
@@ -143,14 +144,14 @@ ORDER BY re.resp_legal, r.nom_de_famille, r.prenom
 
 
 def _who(row: dict) -> str:
-    civilite = {"M.": "M.", "M": "M.", "MME": "Mme"}.get((row["civilite"] or "").upper(), "")
+    civilite = {"M.": _("M."), "M": _("M."), "MME": _("Mme")}.get((row["civilite"] or "").upper(), "")
     return " ".join(p for p in (civilite, row["prenom"], row["nom"]) if p)
 
 
 def _mel_state(row: dict) -> str:
     if not row["mel"]:
-        return "pas d'adresse e-mail"
-    return "adresse e-mail vérifiée" if row["mel_verifie"] else "adresse e-mail non vérifiée"
+        return _("pas d'adresse e-mail")
+    return _("adresse e-mail vérifiée") if row["mel_verifie"] else _("adresse e-mail non vérifiée")
 
 
 # Activation per class: how many pupils, how many accounts, how many of them active.
@@ -254,14 +255,15 @@ async def _families(etablissement_id: int, division_id: int | None) -> list[dict
     for row in accounts:
         by_pupil[row["eleve"]]["comptes"].append({
             **row,
-            "qui": "Élève" if row["type"] == "eleve" else (
-                f"Responsable légal {row['resp_legal']}" if row["resp_legal"] else "Responsable"
-            ) + (f"\u00a0: {_who(row)}" if _who(row) else ""),
+            "qui": _("Élève") if row["type"] == "eleve" else (
+                _("Responsable légal %(numero)s", numero=row["resp_legal"]) if row["resp_legal"] else _("Responsable")
+            ) + (_("\u00a0: %(nom)s", nom=_who(row)) if _who(row) else ""),
             "etat_libelle": ETATS.get(row["etat"], row["etat"]),
             "mel_libelle": _mel_state(row),
         })
     for row in missing:
-        by_pupil[row["eleve"]]["sans_compte"].append(f"Responsable légal {row['resp_legal']}\u00a0: {_who(row)}")
+        by_pupil[row["eleve"]]["sans_compte"].append(
+            _("Responsable légal %(numero)s", numero=row["resp_legal"]) + _("\u00a0: %(nom)s", nom=_who(row)))
     for family in by_pupil.values():
         family["eleve_sans_compte"] = not any(c["type"] == "eleve" for c in family["comptes"])
     return list(by_pupil.values())
@@ -277,7 +279,7 @@ async def accounts_page(request: Request) -> Response:
     wanted = request.query_params.get("division")
     division = next((d for d in divisions if str(d["id"]) == (wanted or "").strip()), None)
     if wanted and division is None:
-        raise NotFoundException("Classe introuvable dans votre établissement.")
+        raise NotFoundException(_("Classe introuvable dans votre établissement."))
     division_id = division["id"] if division else None
     families = await _families(etablissement_id, division_id)
     filters = Filters.from_query(request.query_params)
@@ -363,7 +365,7 @@ async def download_letters(request: Request) -> Response:
     division = await _division(etablissement_id, form.get("division"))
     kind = form.get("format")
     if kind not in ("pdf", "csv"):
-        raise NotFoundException("Format inconnu.")
+        raise NotFoundException(_("Format inconnu."))
     pupil = await _pupil(etablissement_id, form.get("eleve"))
     batch = await creation.prepare_letters(etablissement_id, division["id"] if division else None,
                                            eleve_id=pupil["id"] if pupil else None)
@@ -404,7 +406,7 @@ async def _family_account(etablissement_id: int, compte_id: int) -> dict:
         "SELECT 1 FROM compte_eleve ce JOIN eleve e ON e.id = ce.eleve WHERE ce.compte = {} AND e.etablissement = {}",
         compte_id, etablissement_id,
     ):
-        raise NotFoundException("Compte introuvable dans votre établissement.")
+        raise NotFoundException(_("Compte introuvable dans votre établissement."))
     return row
 
 
@@ -457,7 +459,7 @@ async def new_provisional_password(request: Request) -> Response:
     etablissement_id = _establishment_id(request)
     row = await _family_account(etablissement_id, compte_id)
     if row["etat"] == "desactive":
-        raise NotFoundException("Ce compte est inutilisable : réactivez-le d'abord.")
+        raise NotFoundException(_("Ce compte est inutilisable : réactivez-le d'abord."))
     await creation.back_to_provisional(compte_id)
     batch = await creation.prepare_letters(etablissement_id, compte_id=compte_id)
     return await _letters_response(request, etablissement_id, batch, "pdf")
@@ -494,7 +496,7 @@ async def _set_follow_up_access(request: Request, eleve_id: int, removed: bool) 
             (Eleve.id == eleve_id) & (Eleve.etablissement == etablissement_id)
         ).returning(Eleve.id, Eleve.prenom, Eleve.nom_de_famille)
         if not changed:
-            raise NotFoundException("Élève introuvable dans votre établissement.")
+            raise NotFoundException(_("Élève introuvable dans votre établissement."))
         pupil = f"{changed[0]['prenom']} {changed[0]['nom_de_famille']}"
         await audit(request, "eleves.acces_retire" if removed else "eleves.acces_retabli",
                     f"Accès aux services de suivi {'retiré' if removed else 'rétabli'} : {pupil}.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from teleservices.core import clock
+from teleservices.core.i18n import ngettext
 from teleservices.core.tables import Tentative
 
 FREE_FAILURES = 3
@@ -24,7 +25,8 @@ def keys(identifiant: str, client: str) -> dict[str, str]:
 
 
 def wait_message(seconds: int) -> str:
-    return f"Trop de tentatives. Réessayez dans {seconds} seconde{'s' if seconds > 1 else ''}."
+    return ngettext("Trop de tentatives. Réessayez dans %(num)d seconde.", "Trop de tentatives. Réessayez dans %(num)d secondes.",
+                    seconds)
 
 
 def delay(failures: int, cap: int) -> int:

@@ -5,6 +5,7 @@
 // - announces a new version in the banner (#pwa-bandeau): « Une nouvelle version est disponible —
 //   Recharger »; the new worker takes over only when the family clicks, then the page reloads;
 // - on the offline page, lists the pages kept for reading offline.
+// Its words are the page's, in the page's language: <meta name="ts-texte-…"> (layout.html).
 (function () {
   "use strict";
   if (window.teleservicesPwa || !("serviceWorker" in navigator)) return;
@@ -16,6 +17,26 @@
   var waiting = null;
   var reloading = false;
   var lastCheck = Date.now();
+
+  // The layout's words for the app, in the page's language; French if a page has none.
+  var TEXTS = {
+    maj: "Une nouvelle version est disponible",
+    recharger: "Recharger",
+    donnees: "(données du {quand})",
+    quand: "{jour}/{mois} à {heure}:{minute}",
+  };
+
+  function text(name) {
+    var meta = document.querySelector('meta[name="ts-texte-' + name + '"]');
+    return (meta && meta.getAttribute("content")) || TEXTS[name];
+  }
+
+  // « 12/03 à 10:15 » (French), « 12/03 at 10:15 » (English): when a page was read.
+  function moment(time) {
+    var date = new Date(time);
+    return text("quand").replace("{jour}", two(date.getDate())).replace("{mois}", two(date.getMonth() + 1))
+      .replace("{heure}", two(date.getHours())).replace("{minute}", two(date.getMinutes()));
+  }
 
   function marker() {
     var meta = document.querySelector('meta[name="ts-cache"]');
@@ -59,10 +80,10 @@
     box.setAttribute("data-maj", "1");
     var line = document.createElement("span");
     line.className = "pwa-maj";
-    line.appendChild(document.createTextNode("Une nouvelle version est disponible — "));
+    line.appendChild(document.createTextNode(text("maj") + " — "));
     var button = document.createElement("button");
     button.type = "button";
-    button.textContent = "Recharger";
+    button.textContent = text("recharger");
     button.addEventListener("click", function () {
       button.disabled = true;
       if (waiting && waiting.state === "installed") {
@@ -140,15 +161,13 @@
       var list = section.querySelector("ul");
       list.textContent = "";
       pages.forEach(function (kept) {
-        var date = new Date(kept.recu);
         var item = document.createElement("li");
         var link = document.createElement("a");
         link.href = kept.href;
         var named = kept.eleve && kept.titre.indexOf(kept.eleve) < 0; // the child's home names the child already
         link.textContent = kept.titre + (named ? " — " + kept.eleve : "");
         item.appendChild(link);
-        item.appendChild(document.createTextNode(" (données du " + two(date.getDate()) + "/" + two(date.getMonth() + 1) +
-          " à " + two(date.getHours()) + ":" + two(date.getMinutes()) + ")"));
+        item.appendChild(document.createTextNode(" " + text("donnees").replace("{quand}", moment(kept.recu))));
         list.appendChild(item);
       });
       section.hidden = false;

@@ -13,7 +13,9 @@
      htmx fragments), and only at the addresses above: never a staff page, the login or account
      pages, a PDF or a CSV.
    - A new version waits: the pages announce it (« Une nouvelle version est disponible —
-     Recharger ») and it takes over only when the family asks (message "activer"). */
+     Recharger ») and it takes over only when the family asks (message "activer").
+   - The banner's words are the kept page's own (<meta name="ts-texte-…">, written by the layout in
+     the page's language): a page read in English is offline in English. */
 "use strict";
 
 const VERSION = "__VERSION__";
@@ -162,20 +164,25 @@ async function lastHome(cache) {
   return undefined;
 }
 
-// The kept page, under the banner « hors ligne — données du jj/mm à hh:mm » (when it was read).
+// The kept page, under the banner « hors ligne — données du jj/mm à hh:mm » (when it was read),
+// in the page's language: its words are in the page (French if it has none).
 async function withBanner(kept) {
   const html = await kept.text();
   const received = Number(kept.headers.get("X-TS-Recu"));
-  const text = "hors ligne — données du " + formatted(received);
+  const said = (name, french) => textOf(html, new RegExp('<meta name="ts-texte-' + name + '" content="([^"]*)">')) || french;
+  const text = said("hors-ligne", "hors ligne — données du {quand}")
+    .replace("{quand}", formatted(received, said("quand", "{jour}/{mois} à {heure}:{minute}")));
   const shown = html.replace(BANNER, (all, attributes) =>
     '<div id="pwa-bandeau"' + attributes.replace(/ hidden(="")?/, "") + ' data-hors-ligne="' + received + '">' + text + "</div>");
   return new Response(shown, { status: 200, statusText: "OK", headers: kept.headers });
 }
 
-function formatted(time) {
+// The moment with the page's pattern: « {jour}/{mois} à {heure}:{minute} ».
+function formatted(time, pattern) {
   const date = new Date(time);
   const two = (n) => String(n).padStart(2, "0");
-  return two(date.getDate()) + "/" + two(date.getMonth() + 1) + " à " + two(date.getHours()) + ":" + two(date.getMinutes());
+  return pattern.replace("{jour}", two(date.getDate())).replace("{mois}", two(date.getMonth() + 1))
+    .replace("{heure}", two(date.getHours())).replace("{minute}", two(date.getMinutes()));
 }
 
 function textOf(html, pattern) {
