@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -221,6 +222,7 @@ async def emit(request: Any, eleve_id: int | Iterable[int], kind: str, titre: st
     for part in _chunks(prepared):
         stored = await Notification.insert(*(
             Notification(compte=row["compte"], eleve=row["eleve"], type=kind, titre=_title_for(titres, row),
+                         titres=titres,
                          lien=lien_de(modele, row["eleve"]), canal=canal, cree_le=now, envoyee_le=envoyee)
             for row, canal, envoyee, _ in part
         )).returning(Notification.id, Notification.compte, Notification.eleve)
@@ -290,7 +292,7 @@ def _chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
 CLAIM_SQL = """
 UPDATE notification SET envoyee_le = {}
 WHERE envoyee_le IS NULL AND canal = {} AND cree_le <= {}
-RETURNING id, compte, eleve, type, titre, cree_le
+RETURNING id, compte, eleve, type, titre, titres, cree_le
 """
 # The accounts of the claimed notifications, with the children they may still see.
 RECIPIENTS_SQL = """
@@ -382,7 +384,7 @@ def _digest_mail(env: Environment, settings: Settings, resume: Resume, types: di
     for eleve_id, items in resume.notifications.items():
         lines = [{
             "quand": _moment(clock.local(as_moment(item["cree_le"]))),
-            "type": types.get(item["type"], ""), "titre": item["titre"],
+            "type": types.get(item["type"], ""), "titre": title_read(item),
             "lien": _url(settings, f"/notifications/{item['id']}"),
         } for item in items[:max(left, 0)]]
         left -= len(lines)
@@ -411,7 +413,7 @@ async def move(kept: int, merged: int, shared: list[int]) -> None:
 # --- the « Notifications » page -------------------------------------------------------------------------------
 
 LIST_SQL = """
-SELECT id, eleve, type, titre, lien, cree_le, lue_le FROM notification
+SELECT id, eleve, type, titre, titres, lien, cree_le, lue_le FROM notification
 WHERE compte = {{}} AND eleve IN ({eleves})
 ORDER BY cree_le DESC, id DESC
 LIMIT {{}}
@@ -427,12 +429,20 @@ def family_viewer(request: Request) -> Viewer:
     return viewer
 
 
+def title_read(row: dict[str, Any]) -> str:
+    """The title in the language the page is read in, else the one stored for the account."""
+    titres = row.get("titres")
+    if isinstance(titres, str):  # a JSON column as a raw query reads it, on both engines
+        titres = json.loads(titres or "{}")
+    return (titres or {}).get(i18n.current_language()) or row["titre"]
+
+
 def shown(row: dict[str, Any], types: dict[str, NotificationType]) -> dict[str, Any]:
     """A notification as the page shows it."""
     quand = clock.local(as_moment(row["cree_le"]))
     declared = types.get(row["type"])
     return {
-        "id": row["id"], "titre": row["titre"], "lue": row["lue_le"] is not None,
+        "id": row["id"], "titre": title_read(row), "lue": row["lue_le"] is not None,
         "type_libelle": declared.label if declared else "",
         "service": declared.service.label if declared else "",
         "quand": i18n.gettext("%(date)s à %(heure)s", date=i18n.format_date(quand), heure=quand.strftime("%H:%M")),
@@ -465,6 +475,7 @@ async def centre(request: Request) -> Response:
 
 async def _own(viewer: Viewer, notification_id: int) -> dict[str, Any]:
     row = await Notification.select(Notification.id, Notification.eleve, Notification.type, Notification.titre,
+                                    Notification.titres,
                                     Notification.lien, Notification.cree_le, Notification.lue_le).where(
         (Notification.id == notification_id) & (Notification.compte == viewer.compte_id)).first()
     if row is None:
