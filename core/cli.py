@@ -269,6 +269,27 @@ def notifications_group() -> None:
     """The families' notifications."""
 
 
+@main.command("daily")
+def daily() -> None:
+    """The daily tasks, for a timer (once a day, early): each plugin's ``daily`` hook (a campaign
+    that opens today is announced to the families), then the notifications' digest."""
+    from teleservices.core import clock
+    from teleservices.core.notifications import digest
+
+    settings = Settings.from_env()
+    plugins = _portal(settings)
+
+    async def tasks() -> tuple[list, int, int]:
+        failures = await plugins.call_async("daily", today=clock.today())
+        return (failures, *await digest(settings, plugins))
+
+    failures, mails, count = asyncio.run(tasks())
+    for failure in failures:
+        click.echo(f"Le plugin « {failure.plugin} » a échoué dans sa tâche quotidienne (voir le journal).", err=True)
+    click.echo(f"Tâches quotidiennes faites ; {mails} courriel(s) de résumé mis en file d'envoi, "
+               f"pour {count} notification(s).")
+
+
 @notifications_group.command("digest")
 def notifications_digest() -> None:
     """Mail each family account the digest of its notifications not mailed yet, one mail each

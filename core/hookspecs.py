@@ -23,6 +23,8 @@ One plugin's failure never takes the portal down; each failure is logged as an E
   the other plugins' are not.
 - ``notified`` that raises: logged, that plugin's delivery is left out; the notifications are
   stored and mailed all the same, and the change that caused them is kept.
+- ``daily`` that raises: logged, that plugin's task is left out; the other plugins' run, and
+  the digest of the notifications follows.
 - ``accounts_merged`` that raises aborts the merge (all or nothing); the parent is told in
   French that nothing changed.
 - ``ServiceSpec.offered_by`` that raises: the home screen leaves that service out and shows the
@@ -35,6 +37,7 @@ One plugin's failure never takes the portal down; each failure is logged as an E
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -140,6 +143,18 @@ def accounts_merged(kept: int, merged: int) -> Any:
     whole merge, which then leaves both accounts as they were: the failure is logged with the
     plugin's name and the parent reads in French that the merge was not done. May be a
     coroutine function.
+    """
+
+
+@hookspec
+def daily(today: dt.date) -> Any:
+    """Once a day (``teleservices daily``, from a timer), before the notifications' digest: what a
+    service does because a date has come — the enrolment announces the campaign that opens today.
+
+    ``today`` is the school's day. Must be safe to run twice, or late (a day missed when the server
+    was down): remember what was done, and do what was due up to ``today``. May emit
+    notifications (``notify(None, …)``). May be a coroutine function; one that raises is logged
+    with its plugin's name and left out.
     """
 
 

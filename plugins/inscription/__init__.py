@@ -5,6 +5,8 @@ follow-up) are ``staff``, ``offre``, ``affectations`` and ``suivi``. The adminis
 reuses the fiche's forms and change requests: this plugin needs the fiche plugin.
 """
 
+import datetime as dt
+
 from teleservices.core.api import DemoContext, ServiceSpec, StaffRole, UserType, hookimpl, lazy_gettext as _l
 from teleservices.plugins.inscription import affectations, demo, famille, offre, staff, suivi
 from teleservices.plugins.inscription.affectation import lycee_d_affectation
@@ -39,6 +41,14 @@ SERVICE = ServiceSpec(
 @hookimpl
 def services() -> list[ServiceSpec]:
     return [SERVICE]
+
+
+@hookimpl
+async def daily(today: dt.date) -> None:
+    """A campaign saved ahead of its first day is announced to the families on that day."""
+    from teleservices.plugins.inscription.staff import announce_openings
+
+    await announce_openings(today)
 
 
 @hookimpl

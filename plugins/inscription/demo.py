@@ -52,6 +52,7 @@ async def load(context: DemoContext) -> None:
         etablissement_id=lycee, rentree=today.year + (1 if today.month >= 8 else 0),
         ouverture=today - dt.timedelta(days=7), fermeture=today + dt.timedelta(days=30), message=MESSAGE,
         options_min=1, options_max=2, incompatibles=[["SES", "PFEG"]],
+        annoncee_le=today - dt.timedelta(days=7),  # opened a week ago, and told then
     ))
     seconde = next(m["code_mef"] for m in await mefs(lycee) if any(d.startswith("2NDE") for d in m["divisions"]))
     await InscriptionOffre.insert(*[

@@ -9,6 +9,7 @@ comes back with everything as typed and each error next to its field.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
@@ -16,8 +17,8 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    audit, format_date, gettext as _, lazy_gettext as _l, notify, read_date, render, staff_establishment, today,
-    write_transaction,
+    audit, establishment, format_date, gettext as _, lazy_gettext as _l, notify, read_date, render,
+    staff_establishment, today, write_transaction,
 )
 from teleservices.plugins.inscription import rules
 from teleservices.plugins.inscription.tables import InscriptionAffectation, InscriptionCampagne
@@ -115,36 +116,63 @@ async def enregistrer(request: Request) -> Response:
         return _page(request, saisie, campagne, status=422)
     if campagne and all(campagne[k] == v for k, v in valeurs.items()):
         return Redirect(f"{PAGE}?ok=inchangee", status_code=303)
-    etait_ouverte = bool(campagne) and rules.Campagne(campagne["ouverture"], campagne["fermeture"]).ouverte(today())
+    jour = today()
+    etait_ouverte = bool(campagne) and rules.Campagne(campagne["ouverture"], campagne["fermeture"]).ouverte(jour)
+    ouverte = rules.Campagne(valeurs["ouverture"], valeurs["fermeture"]).ouverte(jour)
+    # Told once: with this save if it opens the campaign, else by the daily task on its first day.
+    annoncee_le = (campagne["annoncee_le"] if etait_ouverte else jour) if ouverte else None
+    champs = {**valeurs, "annoncee_le": annoncee_le}
     async with write_transaction():
         if campagne:
-            await InscriptionCampagne.update({getattr(InscriptionCampagne, k): v for k, v in valeurs.items()}).where(
+            await InscriptionCampagne.update({getattr(InscriptionCampagne, k): v for k, v in champs.items()}).where(
                 InscriptionCampagne.id == campagne["id"])
         else:
-            await InscriptionCampagne.insert(InscriptionCampagne(etablissement_id=etablissement_id, **valeurs))
+            await InscriptionCampagne.insert(InscriptionCampagne(etablissement_id=etablissement_id, **champs))
         await audit(request, "inscription.campagne", (
             f"Campagne de la rentrée {valeurs['rentree']} : du {valeurs['ouverture']:%d/%m/%Y} "
             f"au {valeurs['fermeture']:%d/%m/%Y}, {valeurs['options_min']} à {valeurs['options_max']} option(s)."))
-        if not etait_ouverte:
-            affectes = await InscriptionAffectation.select(InscriptionAffectation.eleve_id).where(
-                InscriptionAffectation.lycee_id == etablissement_id)
-            await notify_opening(request, etablissement_id, valeurs, [row["eleve_id"] for row in affectes])
+        if ouverte and not etait_ouverte:
+            await notify_opening(request, etablissement_id, valeurs, await _affectes(etablissement_id))
     return Redirect(f"{PAGE}?ok=campagne", status_code=303)
 
 
-async def notify_opening(request: Request, lycee_id: int, campagne: Mapping[str, Any], eleves: Iterable[int]) -> None:
+async def _affectes(lycee_id: int) -> list[int]:
+    rows = await InscriptionAffectation.select(InscriptionAffectation.eleve_id).where(
+        InscriptionAffectation.lycee_id == lycee_id)
+    return [row["eleve_id"] for row in rows]
+
+
+async def announce_openings(jour: dt.date) -> int:
+    """The daily task (hook ``daily``): each campaign open on ``jour`` that the families were not
+    told of — saved ahead of its first day — is announced now, once (``annoncee_le``); a day the
+    task missed is caught up while the campaign is open. Returns how many were announced."""
+    campagnes = await InscriptionCampagne.select().where(
+        InscriptionCampagne.annoncee_le.is_null() & (InscriptionCampagne.ouverture <= jour)
+        & (InscriptionCampagne.fermeture >= jour))
+    for campagne in campagnes:
+        lycee = await establishment(campagne["etablissement_id"])
+        async with write_transaction():
+            await notify_opening(None, campagne["etablissement_id"], campagne,
+                                 await _affectes(campagne["etablissement_id"]), lycee.nom if lycee else "")
+            await InscriptionCampagne.update({InscriptionCampagne.annoncee_le: jour}).where(
+                InscriptionCampagne.id == campagne["id"])
+    return len(campagnes)
+
+
+async def notify_opening(request: Request | None, lycee_id: int, campagne: Mapping[str, Any], eleves: Iterable[int],
+                         lycee_nom: str = "") -> None:
     """Inside the transaction that opens the campaign (saved with its first day today or before,
-    when it was not open), or that assigns pupils while it is open: « Ouverture de l'inscription
-    au lycée » for the parents of these pupils. A campaign saved ahead of its first day is not
-    notified when that day comes (no change is made then)."""
+    when it was not open; or the daily task on its first day), or that assigns pupils while it is
+    open: « Ouverture de l'inscription au lycée » for the parents of these pupils."""
     eleves = sorted(set(eleves))
     if not eleves or not rules.Campagne(campagne["ouverture"], campagne["fermeture"]).ouverte(today()):
         return
     # A lazy title: the core writes it in each recipient's language.
     fermeture = format_date(campagne["fermeture"])  # dd/mm/yyyy in both languages
-    if request.user.etablissement_nom:
+    lycee_nom = lycee_nom or (request.user.etablissement_nom if request is not None else "")
+    if lycee_nom:
         titre = _l("L'inscription au %(lycee)s pour la rentrée %(rentree)s est ouverte jusqu'au %(fermeture)s",
-                   lycee=request.user.etablissement_nom, rentree=campagne["rentree"], fermeture=fermeture)
+                   lycee=lycee_nom, rentree=campagne["rentree"], fermeture=fermeture)
     else:
         titre = _l("L'inscription au lycée pour la rentrée %(rentree)s est ouverte jusqu'au %(fermeture)s",
                    rentree=campagne["rentree"], fermeture=fermeture)

@@ -22,6 +22,9 @@ class InscriptionCampagne(Table):
     options_min = Integer(default=0)  # how many enseignements d'exploration or options a pupil chooses
     options_max = Integer(default=2)
     incompatibles = JSON(default=[])  # pairs of option codes that cannot be taken together
+    # The day its opening was told to the families (saved open, or the daily task on its first
+    # day); None while it has not been, or once its dates moved ahead again.
+    annoncee_le = Date(null=True, default=None)
 
 
 class InscriptionOffre(Table):

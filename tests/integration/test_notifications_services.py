@@ -17,7 +17,8 @@ from notes_support import a_school_day, devoirs_cleaned, make_devoir  # noqa: F4
 from notifications_support import account_id, badge, notifications  # noqa: F401 (fixture)
 from teleservices.core.api import periods, pupils_of_structure, teaching_services, today
 from teleservices.core.tables import Compte, Eleve
-from teleservices.core.testing import csrf_from, last_id, run
+from teleservices.core import clock
+from teleservices.core.testing import csrf_from, invoke_cli, last_id, run
 from teleservices.plugins.absences.tables import AbsencesAbsence
 from teleservices.plugins.fiche.tables import ACCEPTEE, REFUSEE
 from teleservices.plugins.inscription.tables import InscriptionAffectation, InscriptionCampagne
@@ -185,7 +186,8 @@ def campaign_closed(demo) -> Iterator[dict]:
                                     InscriptionCampagne.fermeture: yesterday}).where(InscriptionCampagne.id == row["id"]))
     yield row
     run(InscriptionCampagne.update({InscriptionCampagne.ouverture: row["ouverture"],
-                                    InscriptionCampagne.fermeture: row["fermeture"]}).where(
+                                    InscriptionCampagne.fermeture: row["fermeture"],
+                                    InscriptionCampagne.annoncee_le: row["annoncee_le"]}).where(
         InscriptionCampagne.id == row["id"]))
 
 
@@ -212,6 +214,46 @@ def test_opening_the_campaign_tells_the_parents_of_the_assigned_pupils(
     post(lycee, INSCRIPTION + "campagne", {**campaign_form(campaign_closed, today(), later), "message": "Bienvenue"},
          page=INSCRIPTION)
     assert len(notifications.rows()) == 1
+
+
+def test_a_campaign_saved_ahead_is_told_on_its_first_day_by_the_daily_task(
+        notifications, demo, client_as, campaign_closed, monkeypatch):
+    lycee = client_as("demo.lycee")
+    start, end = today() + dt.timedelta(days=3), today() + dt.timedelta(days=20)
+    post(lycee, INSCRIPTION + "campagne", campaign_form(campaign_closed, start, end), page=INSCRIPTION)
+    result = invoke_cli(["daily"])
+    assert result.exit_code == 0, result.output
+    assert notifications.rows() == []  # not before its first day
+    three_days_later = clock.now() + dt.timedelta(days=3)
+    monkeypatch.setattr(clock, "now", lambda: three_days_later)
+    result = invoke_cli(["daily"])
+    assert result.exit_code == 0 and "Tâches quotidiennes faites" in result.output, result.output
+    assert notifications.recipients() == {"demo.parent3e"}
+    assert notifications.rows()[0]["titre"] == (
+        f"L'inscription au LYCEE MARIE CURIE pour la rentrée {campaign_closed['rentree']} est ouverte jusqu'au "
+        f"{end:%d/%m/%Y}")
+    invoke_cli(["daily"])  # run twice the same day, or the day after: told once
+    monkeypatch.setattr(clock, "now", lambda: three_days_later + dt.timedelta(days=1))
+    invoke_cli(["daily"])
+    assert len(notifications.rows()) == 1
+
+
+def test_a_daily_task_that_fails_leaves_the_others_and_the_digest(monkeypatch):
+    from teleservices.core.api import hookimpl
+
+    class Broken:
+        @hookimpl
+        def daily(self, today):
+            raise RuntimeError("tâche en panne")
+
+    from teleservices.core import plugins as core_plugins
+
+    loaded = core_plugins.load_plugins
+    monkeypatch.setattr(core_plugins, "load_plugins", lambda settings, extra=None: loaded(settings, {"panne": Broken()}))
+    result = invoke_cli(["daily"])
+    assert result.exit_code == 0
+    assert "Le plugin « panne » a échoué dans sa tâche quotidienne" in result.output
+    assert "Tâches quotidiennes faites" in result.output
 
 
 @pytest.fixture
