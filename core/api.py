@@ -425,7 +425,8 @@ async def guardian_names(ids: Any) -> dict[int, dict[str, Any]]:
 
 
 async def account_contact(compte_id: int) -> dict[str, str] | None:
-    """An account's identifiant and mel (the address its mails go to), or None if it is gone."""
+    """An account's identifiant, mel (the address its mails go to) and langue (the language it
+    chose, « » for none: give it to ``send_mail``), or None if it is gone."""
     from teleservices.core import records
 
     return await records.account_contact(compte_id)
@@ -464,10 +465,21 @@ def portal_url(request: Any, path: str) -> str:
 
 async def send_mail(request: Any, to: str, template: str, **context: Any) -> None:
     """Put a mail in the outbox, inside the transaction of the change it tells. ``template`` is
-    a plain-text template with the blocks ``sujet`` and ``corps`` (a plugin's ``mails/…``)."""
+    a plain-text template with the blocks ``sujet`` and ``corps`` (a plugin's ``mails/…``),
+    written in the request's language; staff writing to a family send it ``in_language`` of the
+    family's account."""
     from teleservices.core.identity.family_forms import send
 
     await send(request, to, template, **context)
+
+
+def in_language(request: Any, language: str | None) -> Any:
+    """A ``with`` block in another language than the request's: a mail staff send to a family,
+    in the language its account chose (``account_contact(…)["langue"]``; « » or None: French).
+    Everything translated or formatted inside the block — the mail's context too — follows it."""
+    from teleservices.core import i18n
+
+    return i18n.use_language(language or i18n.DEFAULT_LANGUAGE, request.app.state.catalogs)
 
 
 # The school's data, read by services (one query each; rows as dicts, see core/school.py).
@@ -627,6 +639,7 @@ def plugin_folder(module_file: str, name: str) -> Path:
 
 __all__ = [
     "current_language",
+    "in_language",
     "format_date",
     "format_number",
     "format_time",

@@ -108,10 +108,11 @@ async def guardian_names(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     return {row["id"]: row for row in rows}
 
 
-ACCOUNT_SQL = "SELECT identifiant, mel FROM compte WHERE id = {}"
+ACCOUNT_SQL = "SELECT identifiant, mel, langue FROM compte WHERE id = {}"
 
 
 async def account_contact(compte_id: int) -> dict[str, str] | None:
-    """The identifier and e-mail address of an account (where its confirmation mails go)."""
+    """The identifier, e-mail address and chosen language (« »: none) of an account: where its
+    mails go, and in which language."""
     rows = await Eleve.raw(ACCOUNT_SQL, compte_id)
     return rows[0] if rows else None

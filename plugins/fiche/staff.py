@@ -38,9 +38,9 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    account_contact, audit, format_date, gettext as _, guardian_names, htmx_target, lazy_gettext as _l, notify, now,
-    pupils_by_id, pupils_of_establishment, read_date, render, school_day_start, school_time, send_mail,
-    staff_establishment, structures, update_guardian_record, update_pupil_record, write_transaction,
+    account_contact, audit, format_date, gettext as _, guardian_names, htmx_target, in_language,
+    lazy_gettext as _l, notify, now, pupils_by_id, pupils_of_establishment, read_date, render, school_day_start,
+    school_time, send_mail, staff_establishment, structures, update_guardian_record, update_pupil_record, write_transaction,
 )
 from teleservices.plugins.fiche import reference, rules
 from teleservices.plugins.fiche.champs import ELEVE_CHAMPS, RESPONSABLE_CHAMPS, libelle
@@ -564,13 +564,14 @@ async def ecrire_decision(request: Request, demande: Demande, saisie: Saisie) ->
     contact = await account_contact(demande.compte_id) if demande.compte_id else None
     mel = (contact or {}).get("mel") or ""
     if mel:
-        await send_mail(
-            request, mel, MAIL, demande=demande, etablissement=request.user.etablissement_nom,
-            acceptes=[(c.libelle, une_ligne(c.apres) or _("(vide)")) for c in acceptes],
-            refuses=[(c.libelle, une_ligne(c.apres) or _("(vide)"), une_ligne(c.avant) or _("(vide)"))
-                     for c in refuses],
-            commentaire=saisie.commentaire,
-        )
+        with in_language(request, contact["langue"]):  # the family's, not the secretariat's
+            await send_mail(
+                request, mel, MAIL, demande=demande, etablissement=request.user.etablissement_nom,
+                acceptes=[(c.libelle, une_ligne(c.apres) or _("(vide)")) for c in acceptes],
+                refuses=[(c.libelle, une_ligne(c.apres) or _("(vide)"), une_ligne(c.avant) or _("(vide)"))
+                         for c in refuses],
+                commentaire=saisie.commentaire,
+            )
     await notify_families(request, demande, len(acceptes), len(refuses), mailed=bool(mel))
     return {"ok": "traitee" if mel else "sans_courriel", "acceptes": len(acceptes), "refuses": len(refuses)}
 

@@ -34,8 +34,8 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    account_contact, audit, format_date, gettext as _, lazy_gettext as _l, now, pupils_by_id, render, school_time,
-    send_mail, staff_establishment, today, write_transaction,
+    account_contact, audit, format_date, gettext as _, in_language, lazy_gettext as _l, now, pupils_by_id, render,
+    school_time, send_mail, staff_establishment, today, write_transaction,
 )
 from teleservices.plugins.inscription import rules
 from teleservices.plugins.inscription.staff import campagne_de
@@ -441,8 +441,9 @@ async def ecrire_reouverture(request: Request, lycee_id: int, affectation_id: in
     contact = await account_contact(ligne.compte_id) if ligne.compte_id else None
     mel = (contact or {}).get("mel") or ""
     if mel:
-        await send_mail(request, mel, MAIL, eleve=ligne.prenom_nom, lycee=request.user.etablissement_nom,
-                        confirmee_le=ligne.confirmee, fermeture=fermeture)
+        with in_language(request, contact["langue"]):  # the family's, not the lycée's
+            await send_mail(request, mel, MAIL, eleve=ligne.prenom_nom, lycee=request.user.etablissement_nom,
+                            confirmee_le=ligne.confirmee, fermeture=fermeture)
     return {"ok": "rouverte" if mel else "sans_courriel", "affectation": ligne.affectation_id, "avant": fermeture}
 
 

@@ -389,6 +389,27 @@ def test_the_account_that_asked_gets_a_mail_with_each_decision_and_the_comment(c
     assert fiches.mails("marc.dupont@example.org") == []  # the other guardian learns nothing
 
 
+def test_the_mail_is_in_the_familys_language_not_the_secretariats(client_as, fiches, demo):
+    """Sophie chose English for her account; the secretariat works in French: the decision mail,
+    field names and values included, is English."""
+    from teleservices.core.tables import Compte
+
+    before = run(Compte.select(Compte.langue).where(Compte.identifiant == "demo.parent").first())["langue"]
+    run(Compte.update({Compte.langue: "en"}).where(Compte.identifiant == "demo.parent"))
+    try:
+        demande_id = fiches.demande(demo.lea, {"tel_portable": "07 11 22 33 44", "code_sexe": "1"})
+        decide(client_as("demo.secretariat"), demande_id, **decision_fields(
+            fiches, demande_id, tel_portable=ACCEPTEE, code_sexe=REFUSEE))
+    finally:
+        run(Compte.update({Compte.langue: before}).where(Compte.identifiant == "demo.parent"))
+    [mail] = fiches.mails(SOPHIE)
+    assert mail["sujet"] != SUJET and "Téléservices" not in mail["sujet"].replace("Téléservices", "")
+    body = mail["corps"]
+    assert "Léa DUPONT" in body and "07 11 22 33 44" in body
+    assert "Modifications acceptées" not in body and "Masculin" not in body and "Sexe" not in body
+    assert "Male" in body  # the refused value, in English
+
+
 def test_an_account_without_an_address_gets_no_mail_and_the_page_says_so(client_as, text, fiches, college):
     demande_id = fiches.demande(college["tom"], {"tel_domicile": "03 20 00 00 03"}, compte="demo.provisoire")
     secretariat = client_as("demo.secretariat")
