@@ -28,7 +28,8 @@ from litestar.params import Body
 from teleservices.core.api import (
     ApiClient, CurrentApiClient, audit, now, periods, pupils_of_establishment, today, write_transaction,
 )
-from teleservices.plugins.absences.rules import JOURS_LONGS
+from teleservices.plugins.absences.rules import JOURS_LONGS, est_comptee
+from teleservices.plugins.absences.staff import tell_counted
 from teleservices.plugins.absences.tables import CONSTATEE, AbsencesAbsence
 
 MAX_EVENEMENTS = 5000
@@ -264,8 +265,9 @@ async def _supprimer(etablissement_id: int, references: list[str]) -> None:
         await AbsencesAbsence.raw(DELETE_SQL.replace("{references}", _marques(len(lot))), etablissement_id, *lot)
 
 
-async def upsert(etablissement_id: int, lus: list[Lu]) -> BilanEvenements:
-    """Events created, updated or deleted by reference; call it in a transaction."""
+async def upsert(etablissement_id: int, lus: list[Lu]) -> tuple[BilanEvenements, dict[str, tuple]]:
+    """Events created, updated or deleted by reference; call it in a transaction. Also returns
+    the events as they were before (CHAMPS per reference)."""
     stored = await existants(etablissement_id, [lu.reference for lu in lus])
     nouveaux = [lu for lu in lus if not lu.supprime and lu.reference not in stored]
     modifies = [lu for lu in lus if not lu.supprime and lu.reference in stored and stored[lu.reference] != lu.champs]
@@ -273,7 +275,22 @@ async def upsert(etablissement_id: int, lus: list[Lu]) -> BilanEvenements:
     await _ecrire(etablissement_id, nouveaux + modifies, now())
     await _supprimer(etablissement_id, supprimes)
     return BilanEvenements(crees=len(nouveaux), modifies=len(modifies), supprimes=len(supprimes),
-                 inchanges=len(lus) - len(nouveaux) - len(modifies) - len(supprimes))
+                           inchanges=len(lus) - len(nouveaux) - len(modifies) - len(supprimes)), stored
+
+
+def newly_counted(lus: list[Lu], avant: dict[str, tuple]) -> dict[dt.date, dict[int, list[str]]]:
+    """Per day and pupil, the half-days that a pushed event makes count (guide 3.5) and that this
+    event did not count before."""
+    counted: dict[dt.date, dict[int, list[str]]] = {}
+    for lu in lus:
+        if lu.supprime or not est_comptee(*lu.champs[3:6]):
+            continue
+        ancien = avant.get(lu.reference)
+        if ancien is not None and ancien[:3] == lu.champs[:3] and est_comptee(*ancien[3:6]):
+            continue
+        eleve_id, jour, demi = lu.champs[:3]
+        counted.setdefault(jour, {}).setdefault(eleve_id, []).append(demi)
+    return counted
 
 
 def saisie_par_defaut(api_client: ApiClient) -> str:
@@ -316,11 +333,14 @@ async def envoyer_evenements(
     if refused:
         raise HTTPException(status_code=422, detail=INVALID_ROWS, extra=[msgspec.to_builtins(r) for r in refused])
     async with write_transaction():
-        bilan = await upsert(etablissement_id, lus)
+        bilan, avant = await upsert(etablissement_id, lus)
         await audit(request, "absences.api", (
             f"Envoi de {len(lus)} événement(s) d'absence : {bilan.crees} créé(s), {bilan.modifies} modifié(s), "
             f"{bilan.inchanges} inchangé(s), {bilan.supprimes} supprimé(s)."
         ))
+        # The families, as when the vie scolaire saves the day (staff.notify_families).
+        for jour, par_eleve in newly_counted(lus, avant).items():
+            await tell_counted(request, etablissement_id, jour, par_eleve)
     return bilan
 
 

@@ -319,7 +319,12 @@ async def notify_families(request: Request, etablissement_id: int, jour: dt.date
     """Inside the save's transaction: « Absences comptées » for the families of the pupils with a
     half-day that counts now, once the vie scolaire authorised the publication (else the family
     would be told of what it cannot see). One notification per pupil and save."""
-    counted = newly_counted(changes, avant)
+    await tell_counted(request, etablissement_id, jour, newly_counted(changes, avant))
+
+
+async def tell_counted(request: Request, etablissement_id: int, jour: dt.date, counted: dict[int, list[str]]) -> None:
+    """« Absences comptées » for these pupils' half-days of ``jour`` that count now, once the vie
+    scolaire authorised the publication: one notification per pupil (from a save or a push)."""
     if not counted or not (await establishment_options(etablissement_id, SERVICE, request)).get("publication"):
         return
     by_half_days: dict[tuple[str, ...], list[int]] = {}

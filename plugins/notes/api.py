@@ -29,6 +29,7 @@ from teleservices.core.api import (
     write_transaction,
 )
 from teleservices.plugins.notes.saisie import Grade, GradeError, now, read_grade, write_grades
+from teleservices.plugins.notes.staff import notify_families
 from teleservices.plugins.notes.tables import NotesDevoir
 
 MAX_DEVOIRS = 2000
@@ -249,14 +250,18 @@ def _stored(row: dict) -> tuple:
             float(row["coefficient"]), row["bareme"], bool(row["publie"]))
 
 
-async def upsert(etablissement_id: int, checked: list[Checked]) -> Bilan:
-    """Devoirs created or updated by reference, then their grades replaced; call it in a transaction."""
+async def upsert(etablissement_id: int, checked: list[Checked]) -> tuple[Bilan, dict[int, frozenset[int]]]:
+    """Devoirs created or updated by reference, then their grades replaced; call it in a
+    transaction. Also returns, per published devoir, the pupils whose families learn of a grade:
+    all those graded when the push publishes it, else those with a new or changed grade."""
     existing = await existing_devoirs(etablissement_id, [item.devoir.reference for item in checked])
-    stamp, created, updated = now(), [], 0
+    stamp, created, updated, published = now(), [], 0, set()
     for item in checked:
         row = existing.get(item.devoir.reference)
         if row is None:
             publie = bool(item.devoir.publie)
+            if publie:
+                published.add(item.devoir.reference)
             created.append(NotesDevoir(
                 etablissement_id=etablissement_id, division_id=item.division_id, matiere_id=item.matiere_id,
                 enseignant_id=item.enseignant_id, libelle=item.devoir.libelle, date=item.devoir.date,
@@ -265,6 +270,8 @@ async def upsert(etablissement_id: int, checked: list[Checked]) -> Bilan:
             ))
             continue
         publie = bool(row["publie"]) if item.devoir.publie is None else item.devoir.publie
+        if publie and not row["publie"]:
+            published.add(item.devoir.reference)
         if _fields(item, publie) != _stored(row):
             publie_le = (stamp if publie else None) if publie != bool(row["publie"]) else _keep
             await _update(row, item, publie, publie_le, stamp)
@@ -275,9 +282,17 @@ async def upsert(etablissement_id: int, checked: list[Checked]) -> Bilan:
         existing.update(await existing_devoirs(etablissement_id, [row.reference for row in created]))
     written = await write_grades({existing[item.devoir.reference]["id"]: dict(item.grades) for item in checked},
                                  replace=True)
-    return Bilan(crees=len(created), modifies=updated, inchanges=len(checked) - len(created) - updated,
-                 notes_ajoutees=written.ajoutees, notes_modifiees=written.modifiees,
-                 notes_supprimees=written.supprimees)
+    bilan = Bilan(crees=len(created), modifies=updated, inchanges=len(checked) - len(created) - updated,
+                  notes_ajoutees=written.ajoutees, notes_modifiees=written.modifiees,
+                  notes_supprimees=written.supprimees)
+    told = {}
+    for item in checked:
+        devoir_id = existing[item.devoir.reference]["id"]
+        if item.devoir.reference in published:
+            told[devoir_id] = frozenset(eleve for eleve, grade in item.grades.items() if grade is not None)
+        elif existing[item.devoir.reference]["publie"] and written.par_devoir.get(devoir_id):
+            told[devoir_id] = written.par_devoir[devoir_id]
+    return bilan, {devoir_id: eleves for devoir_id, eleves in told.items() if eleves}
 
 
 _keep = object()  # publie_le stays as it is
@@ -326,12 +341,16 @@ async def envoyer_devoirs(
     if refused:
         raise HTTPException(status_code=422, detail=INVALID_ROWS, extra=[msgspec.to_builtins(r) for r in refused])
     async with write_transaction():
-        bilan = await upsert(etablissement_id, checked)
+        bilan, told = await upsert(etablissement_id, checked)
         await audit(request, "notes.api", (
             f"Envoi de {len(checked)} devoir(s) : {bilan.crees} créé(s), {bilan.modifies} modifié(s), "
             f"{bilan.inchanges} inchangé(s) ; notes : {bilan.notes_ajoutees} ajoutée(s), "
             f"{bilan.notes_modifiees} modifiée(s), {bilan.notes_supprimees} supprimée(s)."
         ))
+        # The families, as when a teacher publishes or saves grades (staff.notify_families).
+        if told:
+            for devoir in await NotesDevoir.select().where(NotesDevoir.id.is_in(list(told))):
+                await notify_families(request, devoir, told[devoir["id"]])
     return bilan
 
 

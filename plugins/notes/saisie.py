@@ -85,6 +85,8 @@ class Written:
     supprimees: int = 0
     # The pupils who got a new or changed grade (their families are notified).
     eleves: frozenset[int] = field(default=frozenset(), compare=False)
+    # The same, per devoir (a push of several devoirs tells each its own pupils).
+    par_devoir: dict[int, frozenset[int]] = field(default_factory=dict, compare=False)
 
     @property
     def total(self) -> int:
@@ -126,8 +128,12 @@ async def write_grades(grades: dict[int, dict[int, Grade | None]], replace: bool
         await NotesNote.delete().where(NotesNote.id.is_in(part))
     for part in _chunks(fresh):
         await NotesNote.insert(*part)
+    par_devoir: dict[int, set[int]] = {}
+    for note in fresh:
+        par_devoir.setdefault(note.devoir, set()).add(note.eleve_id)
     return Written(ajoutees=len(fresh) - changed, modifiees=changed, supprimees=len(stale) - changed,
-                   eleves=frozenset(note.eleve_id for note in fresh))
+                   eleves=frozenset(note.eleve_id for note in fresh),
+                   par_devoir={devoir: frozenset(eleves) for devoir, eleves in par_devoir.items()})
 
 
 def now() -> dt.datetime:

@@ -17,6 +17,7 @@ import pytest
 
 from absences_support import absences_cleaned, journal_actions  # noqa: F401
 from api_support import api_key, bearer, other_school  # noqa: F401
+from notifications_support import notifications  # noqa: F401 (fixture)
 from teleservices.core import clock
 from teleservices.core.api import Periode, periods, pupils_of_structure, structures
 from teleservices.core.tables import Eleve, ServiceActivation
@@ -378,3 +379,25 @@ def test_the_endpoint_is_documented(client):
     assert "400" in operation["responses"] and "422" in operation["responses"]
     assert operation["responses"]["422"]["content"]["application/json"].get("examples")
     assert operation["security"] == [{"cle_api": []}]
+
+
+def test_the_families_learn_of_the_half_days_a_push_makes_count(
+        client, api_key, demo, annee, classe, publication, notifications):
+    """As when the vie scolaire saves the day: only what counts (constatée, classée, motif
+    légitime), once, and only once the publication is authorised (the fixture)."""
+    key = api_key(demo.college, ["absences"])
+    jour = annee.jours_passes()[5]
+    lea = classe[0]
+    signalee = {"evenements": [evenement("N1", lea, jour, etat="signalee")]}
+    assert client.put(URL, json=signalee, headers=bearer(key)).status_code == 200
+    assert notifications.rows() == []  # reported by the family: it does not count
+    comptee = {"evenements": [evenement("N1", lea, jour, classee=True, motif_legitime=True)]}
+    assert client.put(URL, json=comptee, headers=bearer(key)).status_code == 200
+    assert notifications.recipients(eleve=demo.lea) == {"demo.parent", "demo.parent2", "demo.eleve"}
+    assert {row["type"] for row in notifications.rows()} == {"absences.comptees"}
+    assert f"{jour:%d/%m/%Y} (matin)" in notifications.rows()[0]["titre"]
+    count = len(notifications.rows())
+    client.put(URL, json=comptee, headers=bearer(key))  # the same push again
+    changed = {"evenements": [evenement("N1", lea, jour, classee=True, motif_legitime=True, motif="Maladie")]}
+    client.put(URL, json=changed, headers=bearer(key))  # still counted: nothing new to tell
+    assert len(notifications.rows()) == count

@@ -9,6 +9,7 @@ import copy
 import pytest
 
 from api_support import api_key, bearer, other_school  # noqa: F401
+from notifications_support import notifications  # noqa: F401 (fixture)
 from notes_support import a_school_day, devoirs_cleaned, grades_of, journal_actions, services  # noqa: F401
 from teleservices.core.api import pupils_of_structure, structures
 from teleservices.core.testing import run
@@ -85,6 +86,34 @@ def test_a_push_updates_by_reference_and_replaces_the_grades(client, api_key, de
     row = devoirs_by_reference(demo.college)["TEST-API-1"]
     assert row["libelle"] == "Contrôle corrigé" and row["publie"] is False and row["publie_le"] is None
     assert grades_of(row["id"]) == {body["pupils"][0]["id"]: (16.0, ""), body["pupils"][1]["id"]: (None, "ABS")}
+
+
+def test_the_families_learn_of_the_grades_a_push_publishes_as_from_the_teachers_page(
+        client, api_key, demo, body, notifications):
+    key = api_key(demo.college, ["notes"])
+    from teleservices.core.tables import CompteEleve
+
+    # A pupil of the class whose family has an active account.
+    pupil = next(p for p in body["pupils"] if run(CompteEleve.exists().where(
+        (CompteEleve.eleve == p["id"]) & (CompteEleve.compte.etat == "actif"))))
+    push = copy.deepcopy(body["json"])
+    push["devoirs"][0]["notes"] = [n for n in push["devoirs"][0]["notes"] if n["eleve_id"] != pupil["eleve_id"]]
+    push["devoirs"][0]["notes"].append({"eleve_id": pupil["eleve_id"], "note": 11})
+    client.put(URL, json=push, headers=bearer(key))
+    devoir = devoirs_by_reference(demo.college)["TEST-API-1"]
+    assert notifications.recipients(eleve=pupil["id"])
+    assert {row["eleve"] for row in notifications.rows()} <= {n["id"] for n in body["pupils"]}
+    assert {row["type"] for row in notifications.rows()} == {"notes.publiees"}
+    assert f"« Contrôle envoyé » du {devoir['date']:%d/%m/%Y}" in notifications.rows()[0]["titre"]
+    count = len(notifications.rows())
+    client.put(URL, json=push, headers=bearer(key))
+    assert len(notifications.rows()) == count  # the same push again: nobody told twice
+    push["devoirs"][1]["notes"].append({"eleve_id": pupil["eleve_id"], "note": 9})  # unpublished: nothing to tell
+    client.put(URL, json=push, headers=bearer(key))
+    assert len(notifications.rows()) == count
+    push["devoirs"][0]["notes"][-1]["note"] = 13  # their grade changed on the published devoir
+    client.put(URL, json=push, headers=bearer(key))
+    assert {row["eleve"] for row in notifications.rows()[count:]} == {pupil["id"]}
 
 
 def test_every_bad_row_is_listed_and_nothing_is_written(client, api_key, demo, body):
