@@ -213,7 +213,8 @@ def test_services_with_a_mobile_format_are_marked_on_the_home_screen(
     expect(page).to_have_url(re.compile(re.escape(lea.home) + "$"))
     checked = {True: [], False: []}
     for spec in specs:
-        item = services_listed(page).filter(has_text=re.compile(rf"^\s*{re.escape(spec.label)}(\s|$)"))
+        name = str(spec.label)  # in French, as the persona's browser asks
+        item = services_listed(page).filter(has_text=re.compile(rf"^\s*{re.escape(name)}(\s|$)"))
         if item.count() == 0:  # not offered to Léa
             continue
         icon = item.get_by_role("img", name="disponible au format mobile")
