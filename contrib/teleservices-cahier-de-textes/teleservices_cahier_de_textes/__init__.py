@@ -40,6 +40,8 @@ SERVICE = ServiceSpec(
         ("cahier.devoir.supprimer", _l("Cahier de textes : travail à faire supprimé")),
         ("cahier.api", _l("Cahier de textes reçu d'un logiciel (API)")),
     ),
+    # Told to the families when a teacher or the school's software gives homework (avis.py).
+    notifications=(("cahier.devoir", _l("Travail à faire donné")),),
 )
 
 

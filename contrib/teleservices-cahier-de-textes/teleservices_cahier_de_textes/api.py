@@ -35,7 +35,7 @@ from litestar.params import Body
 from teleservices.core.api import (
     CurrentApiClient, audit, now, periods, structures, subjects, teaching_services, today, write_transaction,
 )
-from teleservices_cahier_de_textes import rules
+from teleservices_cahier_de_textes import avis, rules
 from teleservices_cahier_de_textes.donnees import as_date
 from teleservices_cahier_de_textes.tables import CahierDevoir, CahierFait, CahierSeance
 
@@ -330,8 +330,9 @@ async def _supprimer(sorte: Sorte, ids: list[int]) -> None:
         await sorte.table.raw(f"DELETE FROM {sorte.nom} WHERE id IN ({_marques(len(lot))})", *lot)
 
 
-async def ecrire(sorte: Sorte, etablissement_id: int, lus: list[Lu]) -> CahierBilan:
-    """Entries created, updated or deleted by reference; call it in a transaction."""
+async def ecrire(sorte: Sorte, etablissement_id: int, lus: list[Lu]) -> tuple[CahierBilan, list[Lu]]:
+    """Entries created, updated or deleted by reference; call it in a transaction. Also returns
+    the new entries."""
     stockes = await existants(sorte, etablissement_id, [lu.reference for lu in lus])
     nouveaux = [lu for lu in lus if not lu.supprime and lu.reference not in stockes]
     modifies = [lu for lu in lus if not lu.supprime and lu.reference in stockes
@@ -340,7 +341,7 @@ async def ecrire(sorte: Sorte, etablissement_id: int, lus: list[Lu]) -> CahierBi
     await _ecrire(sorte, etablissement_id, nouveaux + modifies, now())
     await _supprimer(sorte, supprimes)
     return CahierBilan(crees=len(nouveaux), modifies=len(modifies), supprimes=len(supprimes),
-                 inchanges=len(lus) - len(nouveaux) - len(modifies) - len(supprimes))
+                       inchanges=len(lus) - len(nouveaux) - len(modifies) - len(supprimes)), nouveaux
 
 
 async def recevoir(request: Request, api_client: Any, sorte: Sorte, entrees: list, lire: Any, quoi: str) -> CahierBilan:
@@ -349,10 +350,15 @@ async def recevoir(request: Request, api_client: Any, sorte: Sorte, entrees: lis
     if refus:
         raise HTTPException(status_code=422, detail=INVALID_ROWS, extra=[msgspec.to_builtins(r) for r in refus])
     async with write_transaction():
-        bilan = await ecrire(sorte, etablissement_id, lus)
+        bilan, nouveaux = await ecrire(sorte, etablissement_id, lus)
         await audit(request, "cahier.api", (
             f"Envoi de {len(lus)} {quoi} au cahier de textes : {bilan.crees} créé(s), {bilan.modifies} modifié(s), "
             f"{bilan.inchanges} inchangé(s), {bilan.supprimes} supprimé(s)."))
+        if sorte is DEVOIRS:  # new homework is told to the families, as from the teacher's page
+            champs = {champ: i for i, champ in enumerate(DEVOIR_CHAMPS)}
+            await avis.tell_homework(request, [
+                (lu.valeurs[champs["division_id"]], lu.valeurs[champs["matiere_id"]], lu.valeurs[champs["pour_le"]])
+                for lu in nouveaux])
     return bilan
 
 

@@ -27,7 +27,7 @@ from teleservices.core.api import (
     StaffRole, audit, format_date, gettext as _, lazy_gettext as _l, now, periods, read_date, render,
     staff_establishment, structures, teaching_services, today, write_transaction,
 )
-from teleservices_cahier_de_textes import donnees, rules
+from teleservices_cahier_de_textes import avis, donnees, rules
 from teleservices_cahier_de_textes.tables import CahierDevoir, CahierFait, CahierSeance
 
 PAGE = "/administration/cahier"
@@ -419,6 +419,7 @@ async def ajouter_devoir(request: Request) -> Response:
         )).returning(CahierDevoir.id)
         await audit(request, "cahier.devoir.ajouter", "Travail à faire ajouté : " + _detail_devoir(
             classe, _nom_matiere(portee, classe, form.matiere_id), form.donne_le, form.pour_le, len(form.lus)))
+        await avis.tell_homework(request, [(classe["id"], form.matiere_id, form.pour_le)])
     return vers_semaine(classe["id"], form.pour_le, "devoir_ajoute", f"devoir-{row['id']}")
 
 
