@@ -118,7 +118,8 @@ def school_data(portal_app: Any, ids: dict[str, Any]) -> list[str]:
     for table in all_tables(portal_app.state.plugins):
         columns = [c for c in table._meta.columns if isinstance(c, (Varchar, Text, JSON))]
         for column in columns:
-            rows = run(table.select(column).distinct())
+            query = table.select(column)
+            rows = run(query if isinstance(column, JSON) else query.distinct())  # PostgreSQL: no = on json
             for row in rows:
                 values.update(texts_of(row[column._meta.name]))
     # Shortened forms of names the pages build (« Léa M. »): each word of a value counts too
