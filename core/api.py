@@ -111,6 +111,9 @@ class ServiceSpec:
     # None when no establishment offers it to this child. The activation and the options are then
     # that establishment's. One query at most: it runs on the home screen and in the guard.
     offered_by: Any = None
+    # The kinds of establishment (« college », « lycee ») whose « Administration Téléservices »
+    # offers to open it; empty: every kind. A collège has no lycée enrolment to open.
+    establishment_types: frozenset[str] = frozenset()
     # The audit actions the service writes, with their French label for the head's journal:
     # (("notes.saisie", "Notes saisies"), ...).
     audit_actions: Sequence[tuple[str, str]] = ()

@@ -203,11 +203,19 @@ async def save(request: Request, etablissement_id: int, services: list[ServiceSp
 # --- the page ------------------------------------------------------------------------------------------
 
 
-def _installed(request: Request) -> list[ServiceSpec]:
-    """The services families may be given: a service meant for no family (the links' staff
-    pages) has nothing to open."""
+KIND_SQL = "SELECT type FROM etablissement WHERE id = {}"
+
+
+async def _installed(request: Request, etablissement_id: int) -> list[ServiceSpec]:
+    """The services this establishment's families may be given: a service meant for no family
+    (the links' staff pages) has nothing to open, nor one meant for another kind of
+    establishment (the lycée's enrolment, in a collège)."""
+    rows = await Etablissement.raw(KIND_SQL, etablissement_id)
+    kind = rows[0]["type"] if rows else ""
     services = request.app.state.plugins.services.values()
-    return sorted((spec for spec in services if spec.audiences), key=lambda spec: (spec.order, spec.key))
+    return sorted((spec for spec in services if spec.audiences
+                   and (not spec.establishment_types or kind in spec.establishment_types)),
+                  key=lambda spec: (spec.order, spec.key))
 
 
 def _page(request: Request, etab: dict, services: list[ServiceSpec], settings: Configuration, message: str = "") -> Response:
@@ -234,7 +242,7 @@ def _page(request: Request, etab: dict, services: list[ServiceSpec], settings: C
 
 @get(PAGE, guards=[staff_guard()], name="administration-services")
 async def services_page(request: Request) -> Response:
-    services = _installed(request)
+    services = await _installed(request, staff_establishment(request))
     etab, _rows, settings = await _current(staff_establishment(request), services)
     return _page(request, etab, services, settings, str(MESSAGES.get(request.query_params.get("ok") or "", "")))
 
@@ -242,7 +250,7 @@ async def services_page(request: Request) -> Response:
 @post(PAGE, guards=[staff_guard()])
 async def save_services(request: Request) -> Response:
     etablissement_id = staff_establishment(request)
-    services = _installed(request)
+    services = await _installed(request, etablissement_id)
     submitted = read_form(await request.form(), services)
     if submitted.errors:
         etab, _rows, _settings = await _current(etablissement_id, services)

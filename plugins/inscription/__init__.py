@@ -33,6 +33,8 @@ SERVICE = ServiceSpec(
         ("inscription.export", _l("Souhaits des inscriptions exportés (CSV)")),
         ("inscription.reouverture", _l("Inscription au lycée rouverte pour une famille")),
     ),
+    # A lycée opens it; a collège's pupils are offered it by the lycée of their affectation.
+    establishment_types=frozenset({"lycee"}),
     # Told to the families of the assigned pupils when the campaign opens (staff.py, affectations.py).
     notifications=(("inscription.campagne", _l("Ouverture de l'inscription au lycée")),),
 )

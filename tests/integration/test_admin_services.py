@@ -33,12 +33,27 @@ def parent(client_as):
     return client_as("demo.parent")
 
 
+def test_a_lycee_opens_its_enrolment_a_college_does_not_see_it(portal_app, demo):
+    from types import SimpleNamespace
+
+    from teleservices.core.administration.services import _installed
+
+    def keys(etablissement_id):
+        return {spec.key for spec in run(_installed(SimpleNamespace(app=portal_app), etablissement_id))}
+
+    assert "inscription" in keys(demo.lycee) and "inscription" not in keys(demo.college)
+    assert {"notes", "absences", "fiche"} <= keys(demo.lycee) & keys(demo.college)
+
+
 def test_the_page_lists_every_installed_service_with_its_declaration(chef, text, portal_app):
     page = text(chef.get("/administration/services"))
-    # Every service meant for families; the links' staff pages (no audience) have nothing to open.
-    specs = sorted((s for s in portal_app.state.plugins.services.values() if s.audiences), key=lambda s: s.order)
+    # Every service meant for families; the links' staff pages (no audience) have nothing to open,
+    # nor a collège the lycée's enrolment.
+    specs = sorted((s for s in portal_app.state.plugins.services.values()
+                    if s.audiences and s.establishment_types in (frozenset(), {"college"})), key=lambda s: s.order)
     legends = re.findall(r'<fieldset class="reglage-service">\s*<legend>(.*?)</legend>', page)
     assert legends == [spec.label for spec in specs] and ENT in legends
+    assert "L'inscription au lycée" not in legends
     notes = page.split("<legend>Les notes</legend>", 1)[1].split("</fieldset>\n    <fieldset", 1)[0]
     assert "Public : Parents, Élèves" in notes and "Format mobile" in notes and "Service national de suivi" in notes
     assert '<legend>Publication des notes</legend>' in notes
