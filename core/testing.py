@@ -295,6 +295,22 @@ def portal_settings(
     return settings
 
 
+@pytest.fixture(autouse=True)
+def notifications_left_behind(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The notifications a test makes (the services emit them as staff pages and APIs write) are
+    deleted after it, in every suite that uses the portal's database (the project's, a plugin's):
+    each test starts with the demo's accounts' notification centres as they were."""
+    if "portal_settings" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("portal_settings")
+    from teleservices.core.tables import Notification
+
+    mark = last_id(Notification)
+    yield
+    run(Notification.delete().where(Notification.id > mark))
+
+
 @pytest.fixture(scope="session")
 def portal_app(portal_settings: Any) -> Any:
     from teleservices.core.app import create_app

@@ -15,19 +15,3 @@ def forget_failed_password_checks(request):
 
         run(Tentative.delete(force=True))
     yield
-
-
-@pytest.fixture(autouse=True)
-def notifications_left_behind(request):
-    """The notifications a test makes (the services emit them as staff pages and APIs write)
-    are deleted after it: every test starts with the demo's accounts' centres as they were."""
-    if "portal_settings" not in request.fixturenames:
-        yield
-        return
-    request.getfixturevalue("portal_settings")
-    from teleservices.core.tables import Notification
-    from teleservices.core.testing import last_id, run
-
-    mark = last_id(Notification)
-    yield
-    run(Notification.delete().where(Notification.id > mark))

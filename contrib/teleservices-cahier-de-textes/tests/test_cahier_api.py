@@ -128,21 +128,18 @@ def test_new_homework_pushed_is_told_to_the_families_once(client, cle_api, demo,
     from teleservices.core.testing import last_id
 
     mark = last_id(Notification)
-    try:
-        cle = cle_api(["cahier"])
-        pour_le = semaine + dt.timedelta(days=2)
-        devoir = {"reference": "CDT-T-2", "classe": "4g", "matiere": "AGL1", "donne_le": semaine.isoformat(),
-                  "pour_le": pour_le.isoformat(), "description": "Learn the irregular verbs."}
-        assert client.put(DEVOIRS, json={"devoirs": [devoir]}, headers=entete(cle)).json()["crees"] == 1
-        rows = run(Notification.select(Notification.eleve, Notification.type, Notification.lien).where(
-            Notification.id > mark))
-        assert {row["type"] for row in rows} == {"cahier.devoir"}
-        assert f"/eleves/{demo.lea}/cahier/jour/{pour_le.isoformat()}" in {row["lien"] for row in rows}
-        changed = {**devoir, "description": "Learn the irregular verbs, p. 36."}
-        assert client.put(DEVOIRS, json={"devoirs": [changed]}, headers=entete(cle)).json()["modifies"] == 1
-        assert run(Notification.count().where(Notification.id > mark)) == len(rows)  # told once
-    finally:
-        run(Notification.delete().where(Notification.id > mark))
+    cle = cle_api(["cahier"])
+    pour_le = semaine + dt.timedelta(days=2)
+    devoir = {"reference": "CDT-T-2", "classe": "4g", "matiere": "AGL1", "donne_le": semaine.isoformat(),
+              "pour_le": pour_le.isoformat(), "description": "Learn the irregular verbs."}
+    assert client.put(DEVOIRS, json={"devoirs": [devoir]}, headers=entete(cle)).json()["crees"] == 1
+    rows = run(Notification.select(Notification.eleve, Notification.type, Notification.lien).where(
+        Notification.id > mark))
+    assert {row["type"] for row in rows} == {"cahier.devoir"}
+    assert f"/eleves/{demo.lea}/cahier/jour/{pour_le.isoformat()}" in {row["lien"] for row in rows}
+    changed = {**devoir, "description": "Learn the irregular verbs, p. 36."}
+    assert client.put(DEVOIRS, json={"devoirs": [changed]}, headers=entete(cle)).json()["modifies"] == 1
+    assert run(Notification.count().where(Notification.id > mark)) == len(rows)  # told once
 
 
 def test_a_key_writes_only_where_its_scope_says(client, cle_api, semaine, entrees_nettoyees):

@@ -223,31 +223,28 @@ def test_new_homework_is_told_to_the_families_once(client_of, demo, semaine, ent
     from teleservices.core.testing import last_id
 
     mark = last_id(Notification)
-    try:
-        g4, jeudi = classe_4g(demo), semaine + dt.timedelta(days=3)
-        donnees = {"division": g4["id"], "matiere": matiere(demo.college, "EPS"), "donne_le": semaine.isoformat(),
-                   "pour_le": jeudi.isoformat(), "description": "Lire la fiche du badminton."}
-        prof = client_of("demo.prof")
-        ok = post_form(prof, f"{PAGE}/devoirs/nouveau", donnees, page=f"{PAGE}/devoirs/nouveau?division={g4['id']}")
-        assert ok.status_code == 303
+    g4, jeudi = classe_4g(demo), semaine + dt.timedelta(days=3)
+    donnees = {"division": g4["id"], "matiere": matiere(demo.college, "EPS"), "donne_le": semaine.isoformat(),
+               "pour_le": jeudi.isoformat(), "description": "Lire la fiche du badminton."}
+    prof = client_of("demo.prof")
+    ok = post_form(prof, f"{PAGE}/devoirs/nouveau", donnees, page=f"{PAGE}/devoirs/nouveau?division={g4['id']}")
+    assert ok.status_code == 303
 
-        def told() -> list[dict]:
-            return run(Notification.select(
-                Notification.compte.identifiant.as_alias("identifiant"), Notification.eleve, Notification.type,
-                Notification.titre, Notification.lien).where(Notification.id > mark))
+    def told() -> list[dict]:
+        return run(Notification.select(
+            Notification.compte.identifiant.as_alias("identifiant"), Notification.eleve, Notification.type,
+            Notification.titre, Notification.lien).where(Notification.id > mark))
 
-        rows = told()
-        lea = [row for row in rows if row["eleve"] == demo.lea]
-        assert {row["identifiant"] for row in lea} == {"demo.parent", "demo.parent2", "demo.eleve"}
-        assert {row["type"] for row in rows} == {"cahier.devoir"}
-        assert lea[0]["lien"] == f"/eleves/{demo.lea}/cahier/jour/{jeudi.isoformat()}"
-        assert lea[0]["titre"].endswith(f" : travail à faire pour le {jeudi:%d/%m/%Y}")
-        devoir = run(CahierDevoir.select(CahierDevoir.id).where(
-            CahierDevoir.description == "Lire la fiche du badminton.").first())
-        post_form(prof, f"{PAGE}/devoirs/{devoir['id']}/modifier", {**donnees, "description": "Lire la fiche."})
-        assert len(told()) == len(rows)  # a change is read on the week's page, not told again
-    finally:
-        run(Notification.delete().where(Notification.id > mark))
+    rows = told()
+    lea = [row for row in rows if row["eleve"] == demo.lea]
+    assert {row["identifiant"] for row in lea} == {"demo.parent", "demo.parent2", "demo.eleve"}
+    assert {row["type"] for row in rows} == {"cahier.devoir"}
+    assert lea[0]["lien"] == f"/eleves/{demo.lea}/cahier/jour/{jeudi.isoformat()}"
+    assert lea[0]["titre"].endswith(f" : travail à faire pour le {jeudi:%d/%m/%Y}")
+    devoir = run(CahierDevoir.select(CahierDevoir.id).where(
+        CahierDevoir.description == "Lire la fiche du badminton.").first())
+    post_form(prof, f"{PAGE}/devoirs/{devoir['id']}/modifier", {**donnees, "description": "Lire la fiche."})
+    assert len(told()) == len(rows)  # a change is read on the week's page, not told again
 
 
 def test_the_head_reads_every_class_and_writes_nothing(client_of, demo):
