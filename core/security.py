@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import os
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,6 +28,23 @@ def check_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+# Requests hash on a pool of their own, off the event loop: argon2 releases the GIL, so hashes use
+# every core while the loop keeps serving pages; and no more than one per core runs at once (19 MiB
+# each), so a storm of logins waits in line instead of exhausting memory.
+HASHES_AT_ONCE = os.cpu_count() or 2
+_pool = ThreadPoolExecutor(max_workers=HASHES_AT_ONCE, thread_name_prefix="argon2")
+
+
+async def hash_password_async(password: str) -> str:
+    """``hash_password`` for a request: on the hashing pool, never on the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(_pool, hash_password, password)
+
+
+async def check_password_async(password_hash: str | None, password: str) -> bool:
+    """``check_password`` for a request: on the hashing pool, never on the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(_pool, check_password, password_hash, password)
 
 
 def needs_rehash(password_hash: str) -> bool:

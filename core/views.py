@@ -18,7 +18,7 @@ from teleservices.core.guards import (
     ESTABLISHMENT_MANAGERS, ChooseEstablishment, family_guard, login_required, session_required, viewer_of,
 )
 from teleservices.core.rendering import navigate, render
-from teleservices.core.security import check_password, hash_password, needs_rehash
+from teleservices.core.security import check_password_async, hash_password_async, needs_rehash
 from teleservices.core.tables import Compte
 
 log = logging.getLogger("teleservices.auth")
@@ -71,14 +71,15 @@ async def login(request: Request) -> Response:
         Compte.identifiant == identifiant
     ).first()
     # The hash is checked even for an unknown or disabled account: same answer, same time.
-    ok = check_password(compte["mot_de_passe"] if compte else None, password)
+    ok = await check_password_async(compte["mot_de_passe"] if compte else None, password)
     if not ok or compte is None or compte["etat"] == "desactive":
         await throttle.failed(identifiant, client)
         log.info("connexion refusée pour un identifiant (%d caractères)", len(identifiant))
         return refused(LOGIN_FAILED)
     await throttle.succeeded(identifiant, client)
     if needs_rehash(compte["mot_de_passe"]):
-        await Compte.update({Compte.mot_de_passe: hash_password(password)}).where(Compte.id == compte["id"])
+        hashed = await hash_password_async(password)
+        await Compte.update({Compte.mot_de_passe: hashed}).where(Compte.id == compte["id"])
     log.info("connexion réussie : compte %s", compte["id"])
     return await sessions.sign_in(request, compte["id"], suivant)
 

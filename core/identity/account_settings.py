@@ -24,7 +24,7 @@ from teleservices.core.identity.family_forms import (
 from teleservices.core.identity.first_connection import mail_address_confirmation
 from teleservices.core.identity.passwords import password_problem
 from teleservices.core.rendering import navigate, render
-from teleservices.core.security import hash_password
+from teleservices.core.security import hash_password_async
 from teleservices.core.tables import Compte
 
 log = logging.getLogger("teleservices.auth")
@@ -150,8 +150,9 @@ async def change_password(request: Request) -> Response:
         erreurs.add("mot_de_passe", SAME_PASSWORD)
     if erreurs:
         return _password_page(request, erreurs)
+    hashed = await hash_password_async(password)  # before the write lock: it takes a while
     async with write_transaction():
-        await Compte.update({Compte.mot_de_passe: hash_password(password)}).where(Compte.id == compte["id"])
+        await Compte.update({Compte.mot_de_passe: hashed}).where(Compte.id == compte["id"])
         # Whoever else was logged in with the old password is logged out.
         await sessions.close_all_sessions(compte["id"])
     log.info("mot de passe modifié : compte %s", compte["id"])

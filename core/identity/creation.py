@@ -14,19 +14,17 @@ passwords, and the earlier letters stop working.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import secrets
 import unicodedata
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from piccolo.engine.sqlite import SQLiteEngine
 
 from teleservices.core import clock
 from teleservices.core.db import write_transaction
-from teleservices.core.security import hash_password
+from teleservices.core.security import hash_password_async
 from teleservices.core.tables import Compte, CompteEleve, Division, Etablissement, Jeton, Session
 
 # No 0/O/o, 1/l/I/i: a provisional password is read on paper and typed by hand.
@@ -104,14 +102,12 @@ def provisional_password(length: int = PASSWORD_LENGTH) -> str:
 
 
 async def hashed_passwords(count: int) -> list[tuple[str, str]]:
-    """``count`` new provisional passwords with their hashes. argon2 releases the GIL: the
-    hashes are computed on every core, off the event loop."""
+    """``count`` new provisional passwords with their hashes, computed on the hashing pool: on
+    every core, off the event loop."""
     if count <= 0:
         return []
     clear = [provisional_password() for _ in range(count)]
-    loop = asyncio.get_running_loop()
-    with ThreadPoolExecutor(max_workers=min(count, os.cpu_count() or 2)) as pool:
-        hashes = await asyncio.gather(*(loop.run_in_executor(pool, hash_password, p) for p in clear))
+    hashes = await asyncio.gather(*(hash_password_async(p) for p in clear))
     return list(zip(clear, hashes))
 
 

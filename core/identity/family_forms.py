@@ -18,7 +18,7 @@ from teleservices.core.db import write_transaction  # noqa: F401 (the family flo
 from teleservices.core.identity import mail, throttle
 from teleservices.core.i18n import gettext as _, lazy_gettext as _l
 from teleservices.core.rendering import render
-from teleservices.core.security import check_password, token_hash
+from teleservices.core.security import check_password_async, token_hash
 from teleservices.core.tables import Compte, CompteEleve, Jeton
 
 # Headers of the pages that hold a secret in the making (a new password, a reset link).
@@ -122,7 +122,7 @@ async def wait_before_check(identifiant: str, request: Request) -> str | None:
 async def current_password_ok(compte_id: int, identifiant: str, password: str, request: Request) -> bool:
     """Check the account's password, counting a failure for the throttle."""
     row = await Compte.select(Compte.mot_de_passe).where(Compte.id == compte_id).first()
-    ok = check_password(row["mot_de_passe"] if row else None, password)
+    ok = await check_password_async(row["mot_de_passe"] if row else None, password)
     if ok:
         await throttle.succeeded(identifiant, client_of(request))
     else:

@@ -25,7 +25,7 @@ from teleservices.core.identity.family_forms import (
 )
 from teleservices.core.identity.passwords import password_problem
 from teleservices.core.rendering import navigate, render
-from teleservices.core.security import check_password, hash_password
+from teleservices.core.security import check_password_async, hash_password_async
 from teleservices.core.tables import Compte, CompteEleve
 
 log = logging.getLogger("teleservices.auth")
@@ -122,7 +122,7 @@ async def first_connection(request: Request) -> Response:
             wrong_secret = True
     problem = password_problem(password, identifiant=compte["identifiant"], birth_dates=birth_dates)
     check_new_password(erreurs, password, confirmation, problem)
-    if "mot_de_passe" not in erreurs and check_password(compte["mot_de_passe"], password):
+    if "mot_de_passe" not in erreurs and await check_password_async(compte["mot_de_passe"], password):
         erreurs.add("mot_de_passe", PROVISIONAL_KEPT)
         wrong_secret = True
     if wrong_secret:
@@ -133,10 +133,10 @@ async def first_connection(request: Request) -> Response:
 
     await throttle.succeeded(compte["identifiant"], client_of(request))
     if parent:
-        done = await _wait_for_confirmation(request, compte, hash_password(password), valeurs["mel"])
+        done = await _wait_for_confirmation(request, compte, await hash_password_async(password), valeurs["mel"])
         target = "/premiere-connexion"
     else:
-        done = await _activate_now(request, compte, hash_password(password), valeurs["mel"])
+        done = await _activate_now(request, compte, await hash_password_async(password), valeurs["mel"])
         target = "/premiere-connexion/terminee"
     if not done:  # completed meanwhile, in another tab
         return navigate(request, "/premiere-connexion")

@@ -20,7 +20,7 @@ from teleservices.core.identity import throttle
 from teleservices.core.i18n import gettext as _, lazy_gettext as _l
 from teleservices.core.plugins import PluginFailure, Plugins
 from teleservices.core.rendering import render
-from teleservices.core.security import check_password
+from teleservices.core.security import check_password_async
 from teleservices.core.tables import Compte, CompteEleve
 
 log = logging.getLogger("teleservices.auth")
@@ -36,7 +36,7 @@ async def _other_account(identifiant: str, password: str) -> dict:
     other = await Compte.select(Compte.id, Compte.mot_de_passe, Compte.type, Compte.etat).where(
         Compte.identifiant == identifiant
     ).first()
-    if not check_password(other["mot_de_passe"] if other else None, password) or other is None:
+    if not await check_password_async(other["mot_de_passe"] if other else None, password) or other is None:
         raise MergeRefused(WRONG_CREDENTIALS)
     return other
 

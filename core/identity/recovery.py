@@ -22,7 +22,7 @@ from teleservices.core.identity.family_forms import (
 )
 from teleservices.core.identity.passwords import password_problem
 from teleservices.core.rendering import navigate, render
-from teleservices.core.security import hash_password
+from teleservices.core.security import hash_password_async
 from teleservices.core.tables import Compte, Courriel
 
 log = logging.getLogger("teleservices.auth")
@@ -157,10 +157,11 @@ async def reset(request: Request) -> Response:
         return _reset_form(request, compte["identifiant"], erreurs)
     used = None
     if compte["etat"] == "actif":
+        hashed = await hash_password_async(password)  # before the write lock: it takes a while
         async with write_transaction():
             used = await tokens.consume(token, tokens.RESET)
             if used:
-                await Compte.update({Compte.mot_de_passe: hash_password(password)}).where(Compte.id == used.compte_id)
+                await Compte.update({Compte.mot_de_passe: hashed}).where(Compte.id == used.compte_id)
                 # Whoever knew the old password is logged out everywhere.
                 await sessions.close_all_sessions(used.compte_id)
     if used is None:
