@@ -29,7 +29,7 @@ from teleservices.core.api import (
     write_transaction,
 )
 from teleservices.plugins.notes.saisie import Grade, GradeError, now, read_grade, write_grades
-from teleservices.plugins.notes.staff import notify_families
+from teleservices.plugins.notes.staff import notify_families_of
 from teleservices.plugins.notes.tables import NotesDevoir
 
 MAX_DEVOIRS = 2000
@@ -349,8 +349,8 @@ async def envoyer_devoirs(
         ))
         # The families, as when a teacher publishes or saves grades (staff.notify_families).
         if told:
-            for devoir in await NotesDevoir.select().where(NotesDevoir.id.is_in(list(told))):
-                await notify_families(request, devoir, told[devoir["id"]])
+            devoirs = await NotesDevoir.select().where(NotesDevoir.id.is_in(list(told)))
+            await notify_families_of(request, etablissement_id, [(devoir, told[devoir["id"]]) for devoir in devoirs])
     return bilan
 
 

@@ -490,22 +490,29 @@ GRADED_SQL = "SELECT eleve_id FROM notes_note WHERE devoir = {}"
 
 async def notify_families(request: Request, devoir: dict, eleves: Any) -> None:
     """Inside the transaction of a publication or of grades saved: « Nouvelles notes publiées »
-    for the families of these pupils, if they see this devoir's grades now (published, and the
-    establishment's publication date reached). Grades that become visible later, on the date
-    the establishment chose, are not notified."""
-    eleves = sorted(set(eleves))
-    if not eleves or not devoir["publie"]:
+    for the families of these pupils (see ``notify_families_of``)."""
+    await notify_families_of(request, devoir["etablissement_id"], [(devoir, eleves)])
+
+
+async def notify_families_of(request: Request, etablissement_id: int, told: list[tuple[dict, Any]]) -> None:
+    """The same for several devoirs of one establishment (a push): for each, the families of its
+    pupils, if they see its grades now (published, and the establishment's publication date
+    reached). Grades that become visible later, on the date the establishment chose, are not
+    notified. The establishment's settings and the subjects are read once, whatever the devoirs."""
+    told = [(devoir, sorted(set(eleves))) for devoir, eleves in told if devoir["publie"] and eleves]
+    if not told:
         return
-    options = await establishment_options(devoir["etablissement_id"], "notes", request)
-    periodes = [Periode.de_ligne(p) for p in await periods(devoir["etablissement_id"])]
-    visible = rules.visible_le(True, devoir["publie_le"], devoir["date"], options, periodes)
-    if not rules.est_visible(visible, maintenant()):
-        return
-    matiere = (await labels([devoir["matiere_id"]], []))["matiere"].get(devoir["matiere_id"])
-    # Written in each family's language by notify (a lazy string); the date reads the same in both.
-    titre = _l("%(matiere)s : « %(libelle)s » du %(date)s", matiere=matiere["libelle"] if matiere else _l("Notes"),
-               libelle=devoir["libelle"], date=format_date(devoir["date"]))
-    await notify(request, eleves, "notes.publiees", titre)
+    options = await establishment_options(etablissement_id, "notes", request)
+    periodes = [Periode.de_ligne(p) for p in await periods(etablissement_id)]
+    told = [(devoir, eleves) for devoir, eleves in told if rules.est_visible(
+        rules.visible_le(True, devoir["publie_le"], devoir["date"], options, periodes), maintenant())]
+    matieres = (await labels({devoir["matiere_id"] for devoir, _ in told}, []))["matiere"] if told else {}
+    for devoir, eleves in told:
+        matiere = matieres.get(devoir["matiere_id"])
+        # Written in each family's language by notify (a lazy string); the date reads the same in both.
+        titre = _l("%(matiere)s : « %(libelle)s » du %(date)s", matiere=matiere["libelle"] if matiere else _l("Notes"),
+                   libelle=devoir["libelle"], date=format_date(devoir["date"]))
+        await notify(request, eleves, "notes.publiees", titre)
 
 
 @post("/{devoir_id:int}/publier")

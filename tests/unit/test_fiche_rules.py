@@ -54,3 +54,12 @@ def test_the_identique_checkbox_is_greyed_for_guardian_2_alone_at_the_same_addre
     assert not rules.case_adresse_grisee({2}, [ONE, {**TWO, "libelle_postal": "ROUBAIX", "code_postal": "59100"}])
     assert not rules.case_adresse_grisee({2}, [TWO])  # no guardian 1
     assert rules.meme_adresse({**ONE, "ligne1_adresse": "12 rue des écoles "}, TWO)
+
+
+def test_every_profession_of_the_list_is_marked_for_translation():
+    """The professions come from a CSV file, which ``make messages`` does not read: their labels
+    are repeated in ``PROFESSIONS_A_TRADUIRE``, and must stay the same as the file's."""
+    from teleservices.plugins.fiche import reference
+
+    marked = {str(label) for label in reference.PROFESSIONS_A_TRADUIRE}  # French: the source text
+    assert marked == set(reference._professions().values())

@@ -20,8 +20,11 @@ async def tell_homework(request: Any, given: Iterable[tuple[int, int, dt.date]])
     if not given:
         return
     matieres = (await labels({matiere for _, matiere, _ in given}, []))["matiere"]
+    pupils: dict[int, list[int]] = {}  # read once per class or group, whatever its subjects and days
     for division_id, matiere_id, pour_le in given:
-        eleves = [pupil["id"] for pupil in await pupils_of_structure(division_id)]
+        if division_id not in pupils:
+            pupils[division_id] = [pupil["id"] for pupil in await pupils_of_structure(division_id)]
+        eleves = pupils[division_id]
         matiere = (matieres.get(matiere_id) or {}).get("libelle") or _l("Cahier de textes")
         # Lazy: the core writes it in each family's language (the date reads the same in both).
         titre = _l("%(matiere)s : travail à faire pour le %(date)s", matiere=matiere, date=format_date(pour_le))
