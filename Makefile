@@ -88,7 +88,7 @@ screenshots: install chromium example-plugin
 	TELESERVICES_SCREENSHOTS_DIR=docs/screenshots env -u TELESERVICES_TEST_DATABASE_URL $(BIN)/pytest tests/e2e/test_e2e_captures.py -q
 
 benchmark: install
-	$(BIN)/python benchmarks/home_page.py
+	$(BIN)/python bench/home_page.py
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache

@@ -4,8 +4,8 @@ Starts the portal on a free port of 127.0.0.1 (its own database: a temporary SQL
 BENCH_DATABASE_URL), logs in as demo.parent, then sends requests to the child's home screen
 from CONCURRENCY clients for DURATION seconds (bounded: it stops by itself). Prints figures.
 
-    .venv/bin/python benchmarks/home_page.py            # or: make benchmark
-    BENCH_WORKERS=2 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python benchmarks/home_page.py
+    .venv/bin/python bench/home_page.py            # or: make benchmark
+    BENCH_WORKERS=2 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/home_page.py
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 parameters (m = 19 MiB, t = 2, p = 1) on the hashing pool (one hash per core at most), with many
 more logins asked at once than the pool runs. A script that prints figures, not a test.
 
-    .venv/bin/python benchmarks/logins.py            # BENCH_DURATION=5 BENCH_CONCURRENCY=64
+    .venv/bin/python bench/logins.py            # BENCH_DURATION=5 BENCH_CONCURRENCY=64
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ bare Litestar "hello world" served the same way. A script that prints figures, n
    grades), the whole notes page, and the hello-world route; prints requests per second,
    p50/p95/p99 and the ratio to hello world.
 
-    .venv/bin/python benchmarks/notes_page.py
-    .venv/bin/python benchmarks/notes_page.py --sqlite
-    BENCH_PUPILS=20000 BENCH_CONCURRENCY=16 TELESERVICES_DATABASE_URL=postgres://... .venv/bin/python benchmarks/notes_page.py
+    .venv/bin/python bench/notes_page.py
+    .venv/bin/python bench/notes_page.py --sqlite
+    BENCH_PUPILS=20000 BENCH_CONCURRENCY=16 TELESERVICES_DATABASE_URL=postgres://... .venv/bin/python bench/notes_page.py
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ files again (nothing to write), then a new export where every pupil's régime ch
 The database is TELESERVICES_DATABASE_URL (default: a temporary SQLite file), migrated first;
 the benchmark's establishment (UAI 0599998Y) and its guardians are deleted at the end.
 
-    .venv/bin/python benchmarks/siecle_import.py
-    TELESERVICES_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python benchmarks/siecle_import.py
+    .venv/bin/python bench/siecle_import.py
+    TELESERVICES_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/siecle_import.py
 """
 
 from __future__ import annotations
