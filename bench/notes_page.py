@@ -26,16 +26,16 @@ import datetime as dt
 import os
 import random
 import re
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import httpx
+
+from commun import (
+    LOGIN, PASSWORD, SUBJECTS, Batch, Figures, Ids, PostgresLoader, login, prepare, school_year, serving,
+)
 
 SQLITE = "--sqlite" in sys.argv
 DATABASE_URL = os.environ.get("TELESERVICES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test_h3")
@@ -43,58 +43,13 @@ PUPILS = int(os.environ.get("BENCH_PUPILS", "10000" if SQLITE else "100000"))
 DEVOIRS = int(os.environ.get("BENCH_DEVOIRS", "15"))  # per class, besides the target's class
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2000"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
-BIN = Path(sys.executable).parent
-HERE = Path(__file__).resolve().parent
 
 PER_SCHOOL, CLASSES = 1000, 36
 TARGET_GRADES, TARGET_HIDDEN = 150, 10
-LOGIN, PASSWORD = "bench.parent", "Bienvenue-2026"
-SUBJECTS = [
-    ("020100", "FRANC", "FRANCAIS"), ("061300", "MATHS", "MATHEMATIQUES"), ("030201", "AGL1", "ANGLAIS LV1"),
-    ("030602", "ESP2", "ESPAGNOL LV2"), ("040001", "HIGEO", "HISTOIRE-GEOGRAPHIE"),
-    ("062900", "SVT", "SCIENCES VIE & TERRE"), ("061800", "PH-CH", "PHYSIQUE-CHIMIE"),
-    ("100100", "EPS", "ED.PHYSIQUE & SPORT."), ("080100", "A-PLA", "ARTS PLASTIQUES"),
-    ("084100", "EDMUS", "EDUCATION MUSICALE"),
-]
 TEACHERS = 12
 
 
-def hello_world() -> Any:
-    """The bare Litestar app the portal is compared with (`uvicorn notes_page:hello_world --factory`)."""
-    from litestar import Litestar, get
-
-    @get("/", sync_to_thread=False)
-    def hello() -> str:
-        return "Hello, world!"
-
-    return Litestar([hello])
-
-
 # --- The data ---------------------------------------------------------------------------------
-
-Batch = tuple[str, tuple[str, ...], list[tuple]]  # table, columns, rows
-
-
-class Ids:
-    """Row ids chosen here (the database is empty), so that batches can refer to each other."""
-
-    def __init__(self) -> None:
-        self.last: dict[str, int] = {}
-
-    def take(self, table: str, count: int = 1) -> range:
-        first = self.last.get(table, 0) + 1
-        self.last[table] = first + count - 1
-        return range(first, first + count)
-
-
-def school_year(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
-    year = today.year if today.month >= 8 else today.year - 1
-    return [
-        ("T1", dt.date(year, 9, 1), dt.date(year, 11, 30)),
-        ("T2", dt.date(year, 12, 1), dt.date(year + 1, 3, 1) - dt.timedelta(days=1)),
-        ("T3", dt.date(year + 1, 3, 1), dt.date(year + 1, 7, 4)),
-    ]
-
 
 class Generator:
     """Every row of the benchmark, school by school (a school's rows fit in memory)."""
@@ -208,32 +163,6 @@ class Generator:
 
 # --- Loading ----------------------------------------------------------------------------------
 
-class PostgresLoader:
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    async def __aenter__(self) -> PostgresLoader:
-        import asyncpg
-
-        self.connection = await asyncpg.connect(self.url)
-        # One transaction, foreign keys not re-checked row by row: ids are consistent by construction.
-        await self.connection.execute("BEGIN; SET LOCAL session_replication_role = replica")
-        return self
-
-    async def copy(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-        await self.connection.copy_records_to_table(table, records=rows, columns=columns)
-
-    async def finish(self, tables: list[str]) -> None:
-        for table in tables:  # the next ids the portal gives must follow ours
-            await self.connection.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-        await self.connection.execute("COMMIT")
-        await self.connection.execute("ANALYZE")
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.connection.close()
-
-
 class SqliteLoader:
     def __init__(self, url: str) -> None:
         self.path = url.removeprefix("sqlite:///")
@@ -258,14 +187,6 @@ class SqliteLoader:
         self.connection.close()
 
 
-def prepare(env: dict[str, str]) -> None:
-    url = env["TELESERVICES_DATABASE_URL"]
-    if url.startswith("postgres"):
-        subprocess.run(["psql", url, "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"],
-                       check=True, capture_output=True)
-    subprocess.run([BIN / "teleservices", "migrate"], env=env, check=True, capture_output=True)
-
-
 async def load(url: str) -> int:
     from teleservices.core.security import hash_password
 
@@ -285,45 +206,6 @@ async def load(url: str) -> int:
 
 
 # --- Serving and measuring --------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start(command: list[Any], env: dict[str, str], probe: str) -> subprocess.Popen:
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            httpx.get(probe, timeout=1)
-            return server
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError(f"le serveur ne répond pas : {probe}")
-
-
-@dataclass
-class Figures:
-    label: str
-    requests: int
-    errors: int
-    seconds: float
-    latencies: list[float]
-    size: int
-
-    @property
-    def rate(self) -> float:
-        return self.requests / self.seconds
-
-    def percentile(self, q: float) -> float:
-        return self.latencies[min(len(self.latencies) - 1, int(q * len(self.latencies)))] * 1000
-
-    def line(self) -> str:
-        return (f"{self.label:<28} {self.rate:7.0f} req/s   p50 {self.percentile(.5):6.1f} ms   p95 {self.percentile(.95):6.1f} ms"
-                f"   p99 {self.percentile(.99):6.1f} ms   {self.size / 1024:5.1f} Ko   ({self.errors} non-200)")
-
 
 async def measure(label: str, client: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None) -> Figures:
     for _ in range(50):  # warm-up: templates compiled, connections opened
@@ -346,17 +228,6 @@ async def measure(label: str, client: httpx.AsyncClient, url: str, headers: dict
     seconds = time.perf_counter() - started
     size = len((await client.get(url, headers=headers)).content)
     return Figures(label, len(latencies), errors, seconds, sorted(latencies), size)
-
-
-async def login(client: httpx.AsyncClient) -> None:
-    page = await client.get("/connexion")
-    token = re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
-    response = await client.post("/connexion", data={
-        "_csrf": token, "identifiant": LOGIN, "mot_de_passe": PASSWORD, "suivant": "/",
-    }, follow_redirects=True)
-    response.raise_for_status()
-    if "/connexion" in str(response.url):
-        raise RuntimeError(f"connexion refusée pour {LOGIN}")
 
 
 def check_fragment(html: str) -> None:
@@ -395,21 +266,8 @@ def main() -> None:
               f", élève cible : {TARGET_GRADES} notes publiées (+{TARGET_HIDDEN} non publiées)")
         prepare(env)
         target = asyncio.run(load(url))
-        portal_port, hello_port = free_port(), free_port()
-        portal = start([BIN / "teleservices", "serve", "--port", str(portal_port), "--workers", "1"], env,
-                       f"http://127.0.0.1:{portal_port}/connexion")
-        try:
-            hello = start([BIN / "uvicorn", "notes_page:hello_world", "--factory", "--app-dir", str(HERE),
-                           "--port", str(hello_port), "--workers", "1", "--log-level", "warning", "--no-access-log"],
-                          env, f"http://127.0.0.1:{hello_port}/")
-            try:
-                asyncio.run(run_load(f"http://127.0.0.1:{portal_port}", f"http://127.0.0.1:{hello_port}", target))
-            finally:
-                hello.terminate()
-                hello.wait(timeout=20)
-        finally:
-            portal.terminate()
-            portal.wait(timeout=20)
+        with serving(env) as servers:
+            asyncio.run(run_load(servers.portal, servers.hello, target))
 
 
 if __name__ == "__main__":
