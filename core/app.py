@@ -5,18 +5,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from http import HTTPStatus
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from litestar import Litestar, Request, Response, Router
 from litestar.config.app import AppConfig
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
 from litestar.enums import MediaType
 from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.middleware.compression import CompressionMiddleware
 from litestar.plugins import InitPluginProtocol
 from litestar.static_files import create_static_files_router
-from litestar.types import Message, Scope
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -35,15 +37,14 @@ from teleservices.core.identity.mail import sender_loop
 from teleservices.core.identity.routes import identity_routes
 from teleservices.core.middleware import SessionMiddleware
 from teleservices.core.plugins import PluginFailure, Plugins, all_tables, load_plugins, summary
-from teleservices.core.rendering import catalogs_for, is_fragment_request, make_environment, navigate, render, theme_folders
+from teleservices.core.rendering import (
+    StaticUrls, catalogs_for, is_fragment_request, make_environment, navigate, render, static_folders,
+)
 from teleservices.core.settings import Settings
 from teleservices.core.siecle.web import ROUTES as SIECLE_ROUTES
 from teleservices.core.views import CORE_ROUTES
 
 log = logging.getLogger(__name__)
-
-ASSETS = Path(__file__).resolve().parents[1] / "node_modules"
-VENDOR_FILES = {"htmx.min.js": ASSETS / "htmx.org" / "dist"}
 
 SECURITY_HEADERS = {
     "content-security-policy": (
@@ -102,18 +103,95 @@ def staff_routers(plugins: Plugins) -> list[Router]:
 
 
 def static_routers(settings: Settings, plugins: Plugins) -> list[Router]:
-    # /static/theme/… is the theme's file, or the default theme's when the theme has none.
-    folders = {**{name: [path] for name, path in plugins.static_dirs.items()}, "theme": theme_folders(settings.theme, "static")}
-    routers = [
-        create_static_files_router(path=f"/static/{name}", directories=paths, name=f"static-{name}", resolve_symlinks=False)
+    # /static/theme/… is the theme's file, or the default theme's when the theme has none;
+    # /static/vendor/… the front-end packages (htmx). The same folders as the templates' static().
+    folders = static_folders(settings.theme, plugins)
+    cache_headers = static_cache_headers(StaticUrls(folders))
+    return [
+        create_static_files_router(
+            path=f"/static/{name}", directories=paths, name=f"static-{name}", resolve_symlinks=False,
+            middleware=[cache_headers],
+        )
         for name, paths in folders.items()
     ]
-    routers.append(
-        create_static_files_router(
-            path="/static/vendor", directories=list(set(VENDOR_FILES.values())), name="static-vendor", resolve_symlinks=False
-        )
-    )
-    return routers
+
+
+# A static file asked at its versioned address (``static()`` in the templates: ``?v=`` and the
+# digest of its content) never changes: browsers keep it a year without asking again. Any other
+# address (no ``v``, or an old or unknown digest: a page of another deployment) is revalidated.
+IMMUTABLE = b"public, max-age=31536000, immutable"
+REVALIDATE = b"no-cache"
+
+
+def static_cache_headers(urls: StaticUrls) -> Any:
+    """Middleware of the static routers: the ``Cache-Control`` of a static file's answer."""
+
+    def middleware(app: ASGIApp) -> ASGIApp:
+        async def with_cache_control(scope: Scope, receive: Receive, send: Send) -> None:
+            async def send_with_header(message: Message) -> None:
+                if message["type"] == "http.response.start" and message["status"] < 400:
+                    asked = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"))).get("v")
+                    current = urls.digest(scope["path"].removeprefix("/static/")) if asked else ""
+                    headers = MutableScopeHeaders.from_message(message)
+                    headers["cache-control"] = (IMMUTABLE if asked and asked == current else REVALIDATE).decode()
+                await send(message)
+
+            await app(scope, receive, send_with_header)
+
+        return with_cache_control
+
+    return middleware
+
+
+# What is worth compressing: text (pages, htmx fragments, CSS, JavaScript, CSV), SVG, JSON and
+# the manifest. Images, PDF letters and fonts are compressed already.
+COMPRESSIBLE = ("text/", "application/json", "application/javascript", "application/manifest+json",
+                "application/xml", "image/svg+xml", "application/problem+json", "application/vnd.oai.openapi+json")
+
+
+def compressible(content_type: str) -> bool:
+    kind = content_type.split(";", 1)[0].strip().lower()
+    return kind.startswith(COMPRESSIBLE[0]) or kind in COMPRESSIBLE[1:]
+
+
+class TextCompression(CompressionMiddleware):
+    """Litestar's gzip, for the types above only, and saying ``Vary: Accept-Encoding`` on each of
+    them, compressed or not (a shared cache must not give a gzip answer to a client without
+    gzip). A compressed answer's ETag becomes weak: its bytes are not the file's."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_vary(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                if compressible(headers.get("content-type", "")):
+                    vary = headers.get("vary", "")
+                    if "accept-encoding" not in vary.lower():
+                        headers["vary"] = f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
+                etag = headers.get("etag")
+                if headers.get("content-encoding") and etag and not etag.startswith("W/"):
+                    headers["etag"] = "W/" + etag
+            await send(message)
+
+        await super().__call__(scope, receive, send_with_vary)
+
+    def create_compression_send_wrapper(self, send: Send, compression_encoding: Any, scope: Scope) -> Send:
+        compressing = super().create_compression_send_wrapper(send, compression_encoding, scope)
+        target = send
+
+        async def send_compressed_if_text(message: Message) -> None:
+            nonlocal target
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                text = compressible(headers.get("content-type", "")) and "content-encoding" not in headers
+                target = compressing if text else send
+            await target(message)
+
+        return send_compressed_if_text
+
+
+# gzip level 6 (zlib's default): nearly level 9's size for about half its time. An answer under
+# 500 bytes is sent as is (gzip's own 20 bytes and the work are not worth it).
+COMPRESSION = CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6, middleware_class=TextCompression)
 
 
 def error_page(request: Request, exc: Exception) -> Response:
@@ -251,6 +329,7 @@ class TeleservicesInit(InitPluginProtocol):
         catalogs = catalogs_for(self.settings.theme, self.plugins)
         app_config.middleware.append(SessionMiddleware(self.settings, catalogs))
         app_config.before_send.append(add_security_headers)
+        app_config.compression_config = COMPRESSION
         app_config.exception_handlers[HTTPException] = error_page
         app_config.exception_handlers[Exception] = error_page
         app_config.state.update(

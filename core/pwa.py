@@ -27,7 +27,7 @@ from litestar import Request, Response, get
 from litestar.config.app import AppConfig
 
 from teleservices.core.i18n import lazy_gettext as _l
-from teleservices.core.rendering import CORE_TEMPLATES, THEMES, render
+from teleservices.core.rendering import CORE_TEMPLATES, THEMES, VENDOR_FILES, render
 
 WORKER_SOURCE = Path(__file__).parent / "static" / "pwa" / "sw.js"
 VERSION_PLACEHOLDER = "__VERSION__"
@@ -48,8 +48,6 @@ def cache_marker(request: Request) -> str:
 def _front_end_files(app: Any) -> list[Path]:
     """Every file whose change makes a new version of the app: the worker, the static folders
     served under /static/ (the theme's, the plugins', the vendored scripts) and the templates."""
-    from teleservices.core.app import VENDOR_FILES  # app.py imports this module
-
     settings, plugins = app.state.settings, app.state.plugins
     themes = {settings.theme, "default"}  # a theme falls back on the default theme's files
     folders = [

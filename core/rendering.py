@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
-from pathlib import Path
-from typing import Any
-
 from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, nodes, select_autoescape
@@ -22,6 +22,9 @@ from teleservices.core.plugins import Plugins
 CORE_TEMPLATES = Path(__file__).parent / "templates"
 CORE_LOCALE = Path(__file__).parent / i18n.LOCALE_FOLDER
 THEMES = Path(__file__).resolve().parents[1] / "themes"
+# The front-end packages installed by npm (nothing from a CDN), served under /static/vendor/.
+ASSETS = Path(__file__).resolve().parents[1] / "node_modules"
+VENDOR_FILES = {"htmx.min.js": ASSETS / "htmx.org" / "dist"}
 # Every theme derives from the default one: what it does not provide (a template, a static file)
 # is the default theme's. (``theme_folders`` gives the order, the theme first.)
 DEFAULT_THEME = "default"
@@ -34,6 +37,57 @@ def theme_folders(theme: str, kind: str) -> list[Path]:
     """A theme's ``templates`` or ``static`` folders, the theme's own before the default theme's."""
     names = [theme] if theme == DEFAULT_THEME else [theme, DEFAULT_THEME]
     return [THEMES / name / kind for name in names if (THEMES / name / kind).is_dir()]
+
+
+def static_folders(theme: str, plugins: Plugins) -> dict[str, list[Path]]:
+    """What is served under ``/static/<name>/``: each name's folders, searched in order (the
+    plugins' own, ``theme`` — the theme's then the default theme's — and ``vendor``)."""
+    return {
+        **{name: [Path(path)] for name, path in plugins.static_dirs.items()},
+        "theme": theme_folders(theme, "static"),
+        "vendor": sorted(set(VENDOR_FILES.values())),
+    }
+
+
+class StaticUrls:
+    """The templates' ``static(path)``: ``/static/<path>?v=<digest>``, the digest being the first
+    10 hex digits of the SHA-256 of the file that ``/static/<path>`` serves (the first folder of
+    its name that has it, as the static routers search: the theme's before the default theme's).
+    Static files asked with the current digest are kept a year by browsers (``immutable``,
+    core/app.py): a new content is a new address.
+
+    Each file is read once (files do not change while the server runs). A path that names no
+    file gives the plain address, as before."""
+
+    def __init__(self, folders: dict[str, list[Path]]) -> None:
+        self.folders = folders
+        self._digests: dict[str, str] = {}  # only files found: unknown paths are not kept
+
+    def __call__(self, path: str) -> str:
+        path = str(path).lstrip("/")
+        digest = self.digest(path)
+        url = "/static/" + quote(path, safe="/")
+        return f"{url}?v={digest}" if digest else url
+
+    def digest(self, path: str) -> str:
+        """The file's digest, "" when ``path`` (``<name>/<file>``) names no file served."""
+        name, _, rest = path.partition("/")
+        parts = PurePosixPath(rest).parts
+        if not parts or ".." in parts or "\\" in rest or rest.startswith("/"):
+            return ""
+        key = "/".join((name, *parts))  # « a//b », « a/./b »: one entry per file
+        if key in self._digests:
+            return self._digests[key]
+        for folder in self.folders.get(name, []):
+            candidate = Path(folder).joinpath(*parts)
+            if candidate.is_file():
+                try:
+                    digest = hashlib.sha256(candidate.read_bytes()).hexdigest()[:10]
+                except OSError:
+                    return ""
+                self._digests[key] = digest
+                return digest
+        return ""
 
 
 def make_environment(theme: str, plugins: Plugins) -> Environment:
@@ -61,6 +115,9 @@ def make_environment(theme: str, plugins: Plugins) -> Environment:
     env.install_gettext_callables(i18n.translate, i18n.translate_plural, newstyle=True)
     env.filters.update(date=i18n.format_date, heure=i18n.format_time, nombre=i18n.format_number)
     env.globals.update(langue=i18n.current_language, LANGUES=i18n.LANGUAGES)
+    # {{ static('notes/notes.css') }}: the file's versioned address (in every template, the
+    # manifest and the mails included).
+    env.globals["static"] = StaticUrls(static_folders(theme, plugins))
     return env
 
 
@@ -162,7 +219,6 @@ def render(
         "viewer": viewer,
         "csrf_token": request.scope.get("state", {}).get("csrf_token", ""),
         "menu": menu_for(state.plugins, viewer),
-        "static": lambda path: f"/static/{path}",
         "contraste_eleve": request.cookies.get(CONTRAST_COOKIE) == "eleve",
         # An error page sends back home: it must not repeat the address asked for (an unknown
         # child's page and another family's child's page answer the same bytes); a refused

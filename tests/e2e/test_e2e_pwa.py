@@ -30,6 +30,25 @@ KEPT = """async (path) => {
   return null;
 }"""
 PAGE_CACHES = """async () => (await caches.keys()).filter((name) => name.startsWith("ts-pages-"))"""
+# The page's stylesheets: [address, loaded with its rules].
+STYLESHEETS = """() => [...document.querySelectorAll('link[rel="stylesheet"]')]
+  .map((link) => [link.getAttribute("href"), Boolean(link.sheet && link.sheet.cssRules.length)])"""
+# The static files the worker keeps (path and query).
+STATIC_KEPT = """async () => {
+  const name = (await caches.keys()).find((name) => name.startsWith("ts-static-"));
+  if (!name) return [];
+  return (await (await caches.open(name)).keys()).map((request) => new URL(request.url))
+    .filter((url) => url.pathname.startsWith("/static/")).map((url) => url.pathname + url.search);
+}"""
+VERSIONED = re.compile(r"^/static/[^?]+\?v=[0-9a-f]{10}$")
+
+
+def styled_offline(page: Page) -> list[str]:
+    """Every stylesheet of the page loaded at its versioned address (from the worker's cache
+    when offline); their addresses."""
+    sheets = page.evaluate(STYLESHEETS)
+    assert sheets and all(VERSIONED.match(href) and loaded for href, loaded in sheets), sheets
+    return [href for href, _ in sheets]
 
 
 def banner(page: Page):
@@ -102,6 +121,20 @@ def installable(page: Page) -> None:
     assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
 
 
+def test_the_worker_keeps_the_offline_page_s_files_at_their_versioned_address(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    """Installed from the login page (whose own files were loaded before the worker), the static
+    cache holds what the offline page uses, at the addresses the pages write (query included)."""
+    page = new_context().new_page()
+    page.goto("/connexion")
+    until(page, "() => navigator.serviceWorker.controller !== null")  # installed and in charge
+    static_kept = until(page, STATIC_KEPT)
+    assert all(VERSIONED.match(path) for path in static_kept), static_kept
+    for name in ("/static/theme/portal.css?v=", "/static/vendor/htmx.min.js?v=", "/static/core/pwa/pwa.js?v="):
+        assert any(path.startswith(name) for path in static_kept), (name, static_kept)
+
+
 @pytest.mark.parametrize("width", [360, 1280])
 def test_the_last_notes_read_show_offline_under_their_banner(family: Callable[..., Page], lea: Pupil, width: int) -> None:
     page = family("demo.parent", width)
@@ -111,6 +144,10 @@ def test_the_last_notes_read_show_offline_under_their_banner(family: Callable[..
 
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_have_text("Les notes : liste des notes")
+    # Its static files, at their versioned addresses (query included), come from the worker's cache.
+    assert any("/notes/notes.css?v=" in href for href in styled_offline(page))
+    static_kept = page.evaluate(STATIC_KEPT)
+    assert static_kept and all(VERSIONED.match(path) for path in static_kept), static_kept
     expect(banner(page)).to_be_in_viewport()  # in sight, even where the reload kept the page scrolled
     expect(banner(page)).to_have_text(OFFLINE_BANNER)
     day, month, hour, minute = map(int, OFFLINE_BANNER.match(banner(page).inner_text()).groups())
@@ -125,6 +162,7 @@ def test_the_last_notes_read_show_offline_under_their_banner(family: Callable[..
     # A page never read in this session: the offline page, listing what can be read.
     page.goto(f"{lea.home}fiche/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Vous êtes hors ligne")
+    assert any("/theme/portal.css?v=" in href for href in styled_offline(page))  # precached with the offline page
     expect(banner(page)).to_be_hidden()
     kept_pages = page.get_by_role("region", name="Pages disponibles hors ligne")
     expect(kept_pages.get_by_role("link", name=re.compile(r"^Les notes : liste des notes — Léa D\."))).to_be_visible()

@@ -237,7 +237,7 @@ ACADEMY_PAGES = [
 
 
 def expect_academy(page: Page) -> None:
-    logo = page.get_by_role("banner").locator('img[src="/static/theme/logo.svg"]')
+    logo = page.get_by_role("banner").locator('img[src^="/static/theme/logo.svg?v="]')
     expect(logo).to_be_visible()
     assert page.evaluate("document.querySelector('.marque img').naturalWidth") > 0
     expect(page.get_by_role("banner").get_by_role("link", name="Académie de Lille scolarité services")).to_be_visible()

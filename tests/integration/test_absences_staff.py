@@ -168,7 +168,7 @@ def test_the_vie_scolaire_and_the_head_reach_the_page_from_their_home(client_as,
     assert 'href="/administration/absences"' in text(staff.get("/"))
     page = text(staff.get(PAGE))
     assert "<h1>Saisie des absences</h1>" in page
-    assert 'href="/static/absences/personnels.css"' in page
+    assert 'href="/static/absences/personnels.css?v=' in page
 
 
 # --- the class, the day and the grid ----------------------------------------------------------------------

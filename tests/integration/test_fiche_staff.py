@@ -130,7 +130,7 @@ def test_the_secretariat_and_the_head_reach_the_queue_from_their_home(client_as,
     assert 'href="/administration/fiche"' in text(staff.get("/"))
     page = text(staff.get(PAGE))
     assert "<h1>Fiches de renseignements à traiter</h1>" in page
-    assert 'href="/static/fiche/personnels.css"' in page
+    assert 'href="/static/fiche/personnels.css?v=' in page
     assert 'href="/administration/fiche/historique"' in page
 
 

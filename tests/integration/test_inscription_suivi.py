@@ -223,7 +223,7 @@ def test_the_pupils_are_grouped_by_college_with_their_status_and_wishes_in_words
     page = text(response)
     assert "<h1>L'inscription au lycée</h1>" in page
     assert '<a href="/administration/inscription/suivi" aria-current="page">' in page
-    assert 'href="/static/inscription/suivi.css"' in page
+    assert 'href="/static/inscription/suivi.css?v=' in page
     noms = groupes(page)
     essai = next(i for i, g in enumerate(noms) if g.startswith("COLLEGE ESSAI SUIVI – LENS"))
     moulin = next(i for i, g in enumerate(noms) if g.startswith("COLLEGE JEAN MOULIN"))

@@ -180,7 +180,7 @@ def test_teachers_and_the_head_reach_the_page_from_their_home(client_as, text, i
     assert 'href="/administration/lpc"' in text(staff.get("/"))
     page = text(staff.get(PAGE))
     assert "<h1>Validation du livret personnel de compétences</h1>" in page
-    assert 'href="/static/lpc/personnels.css"' in page and 'src="/static/lpc/personnels.js"' in page
+    assert 'href="/static/lpc/personnels.css?v=' in page and 'src="/static/lpc/personnels.js?v=' in page
     assert "Choisissez une classe, un palier et une compétence, puis «\xa0Afficher\xa0»." in page
 
 

@@ -52,9 +52,10 @@ def test_every_page_links_the_manifest_the_theme_colour_and_the_script(client: A
     page = text(client.get("/connexion"))
     assert '<link rel="manifest" href="/manifest.webmanifest">' in page
     assert '<meta name="theme-color" content="#0a4f8a">' in page
-    assert '<script src="/static/core/pwa/pwa.js" defer></script>' in page
+    script_tag = re.search(r'<script src="(/static/core/pwa/pwa\.js\?v=[0-9a-f]{10})" defer></script>', page)
+    assert script_tag, "the app's script, at its versioned address"
     assert '<div id="pwa-bandeau" class="pwa-bandeau" role="status" hidden></div>' in page
-    script = client.get("/static/core/pwa/pwa.js")
+    script = client.get(script_tag.group(1))
     assert script.status_code == 200 and 'register("/sw.js", { scope: "/"' in script.text
 
 

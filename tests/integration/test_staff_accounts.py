@@ -316,7 +316,7 @@ def test_class_filter_without_javascript_and_as_an_htmx_fragment(school, staff, 
     fragment = staff.get(f"{PAGE}?division={school.classes['5T']}", headers={"HX-Request": "true"})
     assert "<html" not in fragment.text and "ÖZTÜRK Ömer" in text(fragment)
     assert fragment.text.startswith("<title>Comptes des familles – 5T")
-    assert fragment.headers["vary"] == "HX-Request"
+    assert "HX-Request" in {v.strip() for v in fragment.headers["vary"].split(",")}  # with Accept-Encoding (gzip)
     assert staff.get(f"{PAGE}?division={school.classes['3V']}").status_code == 404
     assert staff.get(f"{PAGE}?division=abc").status_code == 404
 

@@ -4,6 +4,7 @@ default theme; « Contraste élevé » is a per-browser choice, made by a form, 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import struct
 from pathlib import Path
@@ -92,7 +93,7 @@ def test_every_page_wears_the_academy_theme(academie_clients, demo, persona, pat
     assert page.count('<main id="contenu"') == 1
     # The academy's logo and name in the header, its links in the footer, its stylesheet after
     # the default theme's (whose dark mode and high contrast it keeps).
-    assert '<img src="/static/theme/logo.svg" alt=""' in page
+    assert '<img src="/static/theme/logo.svg?v=' in page
     assert "Académie de Lille" in page.split("</header>")[0]
     footer = page.split('<footer class="pied">')[1]
     for label in ACADEMY_FOOTER:
@@ -100,7 +101,7 @@ def test_every_page_wears_the_academy_theme(academie_clients, demo, persona, pat
     assert "Contraste élevé" in footer
     head = page.split("</head>")[0]
     assert head.index("/static/theme/portal.css") < head.index("/static/theme/academie.css")
-    assert '<link rel="icon" href="/static/theme/favicon.svg"' in head
+    assert '<link rel="icon" href="/static/theme/favicon.svg?v=' in head
 
 
 def test_the_default_theme_has_none_of_it(client_as, demo, text):
@@ -141,10 +142,13 @@ def test_the_installable_app_wears_the_academy_s_name_colour_and_icons(academie_
     assert manifest["name"].startswith("Académie de Lille") and manifest["theme_color"] == "#7a1f3d"
     assert '<meta name="theme-color" content="#7a1f3d">' in client.get("/connexion").text
     icons = {icon["src"] for icon in manifest["icons"]}
-    assert icons == {"/static/theme/icons/icon-192.png", "/static/theme/icons/icon-512.png", "/static/theme/icons/icon.svg"}
-    for src in icons:
-        own = THEMES / "academie" / "static" / src.removeprefix("/static/theme/")
-        default = THEMES / "default" / "static" / src.removeprefix("/static/theme/")
+    assert {src.split("?v=")[0] for src in icons} == {
+        "/static/theme/icons/icon-192.png", "/static/theme/icons/icon-512.png", "/static/theme/icons/icon.svg"}
+    for src in icons:  # versioned with the academy's own files
+        path, version = src.removeprefix("/static/theme/").split("?v=")
+        own = THEMES / "academie" / "static" / path
+        default = THEMES / "default" / "static" / path
+        assert version == hashlib.sha256(own.read_bytes()).hexdigest()[:10]
         served = client.get(src)
         assert served.status_code == 200
         assert served.content == own.read_bytes() != default.read_bytes()

@@ -85,7 +85,7 @@ def test_the_weeks_before_and_after(client_of, demo):
 def test_htmx_gets_the_week_region_alone(client_of, demo):
     response = client_of("demo.parent").get(f"/eleves/{demo.lea}/cahier/?semaine={rules.cle_semaine(semaine_courante())}",
                                             headers={"HX-Request": "true", "HX-Target": "cahier-semaine"})
-    assert response.status_code == 200 and response.headers["vary"] == "HX-Request"
+    assert response.status_code == 200 and "HX-Request" in {v.strip() for v in response.headers["vary"].split(",")}
     assert '<div id="cahier-semaine"' in response.text and "<h1>" not in response.text
 
 

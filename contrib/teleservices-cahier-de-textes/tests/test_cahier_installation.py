@@ -60,7 +60,7 @@ def test_families_see_it_once_the_college_opens_it(client_of, demo):
         for client in (parent, eleve):
             accueil = texte(client.get(f"/eleves/{demo.lea}/"))
             assert lien in accueil and "Le cahier de textes" in accueil
-            assert '<img src="/static/cahier/icon.svg"' in accueil and "disponible au format mobile" in accueil
+            assert '<img src="/static/cahier/icon.svg?v=' in accueil and "disponible au format mobile" in accueil
             assert client.get(f"/eleves/{demo.lea}/cahier/").status_code == 200
         # Hugo's lycée did not open it.
         assert "Le cahier de textes" not in texte(parent.get(f"/eleves/{demo.hugo}/"))

@@ -2,7 +2,9 @@
    its version in: every deployment that changes a static file or a template is a new worker.
 
    - Static files (/static/…) come from a cache of this version, filled at installation with what
-     the offline page uses, then as pages ask for them.
+     the offline page uses, then as pages ask for them. Pages name them at their versioned address
+     (/static/…?v=<digest of the content>): the cache keeps and matches the whole address, query
+     included, so a deployment's new files are new addresses, fetched from the network.
    - Pages go to the network first. When it fails, a page the family read recently (a child's
      home screen, the notes, absences and LPC pages) is shown from the cache under the banner
      « hors ligne — données du jj/mm à hh:mm »; any other page is the offline page (/hors-ligne).
@@ -77,9 +79,10 @@ async function precache() {
   if (!response.ok) throw new Error("La page hors ligne ne répond pas : " + response.status);
   const html = await response.clone().text();
   await cache.put(OFFLINE_URL, response);
-  // What the offline page uses (the theme's stylesheet, htmx, this app's script…).
-  const assets = new Set(["/static/core/pwa/pwa.js"]);
-  for (const found of html.matchAll(/(?:href|src)="(\/static\/[^"?#]+)"/g)) assets.add(found[1]);
+  // What the offline page uses (the theme's stylesheet, htmx, this app's script…), at the
+  // addresses the pages write: their version included (« ?v=… », « &amp; » read as « & »).
+  const assets = new Set();
+  for (const found of html.matchAll(/(?:href|src)="(\/static\/[^"#]+)"/g)) assets.add(found[1].replaceAll("&amp;", "&"));
   await cache.addAll([...assets].map((path) => new Request(path, { cache: "no-cache" })));
 }
 
