@@ -21,6 +21,8 @@ from teleservices.core.periodes import (
 )
 # The fields of the administrative record a family may ask to change (the fiche).
 from teleservices.core.records import GUARDIAN_FIELDS, PUPIL_FIELDS
+# Reads shared by the guard and the page within one request (see core/memo.py).
+from teleservices.core.memo import per_request
 # Translation and the language's dates and numbers (the request's language; see core/i18n.py).
 from teleservices.core.i18n import (
     current_language, format_date, format_number, format_time, gettext, lazy_gettext, ngettext,
@@ -109,7 +111,10 @@ class ServiceSpec:
     # Which establishment offers the service to a child, when it is not the child's own (the
     # lycée of a 3e pupil's affectation offers the online enrolment): ``async (child) -> id``, or
     # None when no establishment offers it to this child. The activation and the options are then
-    # that establishment's. One query at most: it runs on the home screen and in the guard.
+    # that establishment's: the core reads them (one query more), unless ``offered_by`` answers
+    # ``OpenedAt(id, options)`` because its own query read them (``service_activation``, opened).
+    # One query at most: it runs on the home screen and in the guard (``per_request`` lets the
+    # page reuse it).
     offered_by: Any = None
     # The kinds of establishment (« college », « lycee ») whose « Administration Téléservices »
     # offers to open it; empty: every kind. A collège has no lycée enrolment to open.
@@ -129,6 +134,15 @@ class ServiceSpec:
 
     def visible_to(self, user_type: UserType) -> bool:
         return user_type in self.audiences
+
+
+@dataclass(frozen=True)
+class OpenedAt:
+    """An answer of ``ServiceSpec.offered_by``: this establishment offers the service to the
+    child and has opened it, with these stored options (read by the plugin's own query)."""
+
+    etablissement_id: int
+    options: Any = None  # the ``service_activation.options`` column as read: JSON text or a dict
 
 
 @dataclass(frozen=True)
@@ -198,6 +212,11 @@ class Child:
     division: str
     acces_suivi_retire: bool
     etablissement: Etablissement
+    # Read with the child, in the same query (``children_of``), so that a family page needs no
+    # query of its own for them; None when the child was made otherwise (``periods_of`` reads them).
+    services_ouverts: dict[str, dict[str, Any]] | None = field(default=None, compare=False, repr=False)
+    periodes: tuple[Periode, ...] | None = field(default=None, compare=False, repr=False)
+    structures: tuple[int, ...] | None = field(default=None, compare=False, repr=False)  # class and groups' ids
 
     @property
     def nom_court(self) -> str:
@@ -356,6 +375,29 @@ def write_transaction() -> Any:
     return transaction()
 
 
+def sql_json_list(*expressions: str) -> str:
+    """An SQL aggregate, in the dialect of the database in use, making the rows a JSON list of
+    lists of these expressions: to read a row's children in the same query (a subquery). Read
+    the value with ``read_json_list``."""
+    from teleservices.core import db
+
+    return db.json_list(*expressions)
+
+
+def sql_true() -> str:
+    """The boolean true, as the database in use writes it in SQL."""
+    from teleservices.core import db
+
+    return db.sql_true()
+
+
+def read_json_list(value: Any) -> list[list[Any]]:
+    """The value of a ``sql_json_list`` column: its lists (none when there was no row)."""
+    from teleservices.core import db
+
+    return db.read_json(value, [])
+
+
 # Private links to a service's feeds, for the child of a service page and the logged-in account.
 
 
@@ -391,11 +433,19 @@ async def pupil_record(eleve_id: int) -> dict[str, Any] | None:
     return await records.pupil_record(eleve_id)
 
 
-async def guardians(eleve_id: int) -> list[dict[str, Any]]:
-    """The pupil's legal guardians, 1 then 2: id (the person), lien_id, resp_legal, and ``GUARDIAN_FIELDS``."""
+async def pupil_and_guardians(eleve_id: int, held_by: int | None = None) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """``pupil_record`` and ``guardians`` in one query: (record or None, guardians)."""
     from teleservices.core import records
 
-    return await records.guardians(eleve_id)
+    return await records.pupil_and_guardians(eleve_id, held_by)
+
+
+async def guardians(eleve_id: int, held_by: int | None = None) -> list[dict[str, Any]]:
+    """The pupil's legal guardians, 1 then 2: id (the person), lien_id, resp_legal, ``GUARDIAN_FIELDS``
+    and ``detenu``: whether the account ``held_by`` holds them (``held_guardians``, no other query)."""
+    from teleservices.core import records
+
+    return await records.guardians(eleve_id, held_by)
 
 
 async def held_guardians(compte_id: int, eleve_id: int) -> set[int]:
@@ -493,6 +543,21 @@ async def periods(etablissement_id: int) -> list[dict[str, Any]]:
     from teleservices.core import school
 
     return await school.periods(etablissement_id)
+
+
+async def periods_of(child: Child) -> list[Periode]:
+    """The periods of the child's school year, in order: read with the child (no query), or
+    from its establishment."""
+    if child.periodes is not None:
+        return list(child.periodes)
+    return [Periode.de_ligne(row) for row in await periods(child.etablissement.id)]
+
+
+async def structures_of(child: Child) -> list[int]:
+    """The ids of the child's class and groups: read with the child (no query), or from the school."""
+    if child.structures is not None:
+        return list(child.structures)
+    return [row["id"] for row in await pupil_structures(child.id)]
 
 
 async def structures(etablissement_id: int) -> list[dict[str, Any]]:
@@ -666,6 +731,14 @@ __all__ = [
     "TOUTES",
     "Filtre",
     "Periode",
+    "periods_of",
+    "pupil_and_guardians",
+    "read_json_list",
+    "sql_json_list",
+    "sql_true",
+    "OpenedAt",
+    "per_request",
+    "structures_of",
     "filtre",
     "mois_de_l_annee",
     "periode_courante",

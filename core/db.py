@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -65,3 +66,36 @@ async def migrate() -> None:
     result = await run_forwards("all")
     if not result.success:
         raise RuntimeError(f"Échec des migrations : {result.message}")
+
+
+def engine_type() -> str:
+    """« sqlite » or « postgres »: the engine the tables are bound to."""
+    return Compte._meta.db.engine_type
+
+
+def json_list(*expressions: str) -> str:
+    """An SQL aggregate of the rows as a JSON list of lists of these expressions, in the engine's
+    dialect (SQLite's json_group_array, PostgreSQL's json_agg): to read a row's children in the
+    same query. It gives JSON text; NULL on PostgreSQL when there is no row."""
+    if engine_type() == "sqlite":
+        return f"json_group_array(json_array({', '.join(expressions)}))"
+    return f"json_agg(json_build_array({', '.join(expressions)}))"
+
+
+def json_object(key: str, value: str) -> str:
+    """An SQL aggregate of the rows as a JSON object ``{key: value}`` (value: a JSON column)."""
+    if engine_type() == "sqlite":
+        return f"json_group_object({key}, json(COALESCE(NULLIF({value}, ''), json_object())))"
+    return f"json_object_agg({key}, {value})"
+
+
+def sql_true() -> str:
+    """The boolean true, as the engine writes it in SQL."""
+    return "1" if engine_type() == "sqlite" else "true"
+
+
+def read_json(value: Any, empty: Any) -> Any:
+    """What ``json_list`` or ``json_object`` gave: JSON text, or NULL (``empty``)."""
+    if value is None:
+        return empty
+    return json.loads(value) if isinstance(value, str) else value

@@ -120,9 +120,9 @@ async def family_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
 async def service_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     child = await load_child(connection)
     spec = connection.app.state.plugins.services[handler.opt["service_key"]]
-    opened = await offered_services(connection.app.state.plugins.services, child)
+    # Only this service is decided: another service's offered_by (a query) is not asked.
+    opened = await offered_services({spec.key: spec}, child)
     reason = refusal(spec, viewer_of(connection), child, opened)
     if reason:
         raise PermissionDeniedException(reason)
-    connection.state.opened = opened
     connection.state.service_options = option_values(spec, opened[spec.key])

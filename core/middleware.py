@@ -10,6 +10,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from teleservices.core import i18n
 from teleservices.core.apiv1 import is_api_path
+from teleservices.core.memo import open_request_memo
 from teleservices.core.security import csrf_token, csrf_valid, new_token
 from teleservices.core.sessions import ANON_COOKIE, SESSION_COOKIE, load_viewer
 from teleservices.core.settings import Settings
@@ -41,6 +42,7 @@ class SessionMiddleware(ASGIMiddleware):
         self.catalogs = catalogs or i18n.Catalogs()
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        open_request_memo()
         if is_api_path(scope["path"]):
             # The API authenticates by its Authorization header alone: no session is read for
             # it, so a browser's cookie can make no call on the user's behalf (no CSRF to check).

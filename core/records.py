@@ -23,14 +23,20 @@ GUARDIAN_FIELDS = (
 # code_parente is the link's (RESPONSABLE_ELEVE), the others the person's (PERSONNE).
 LINK_FIELDS = ("code_parente",)
 
-PUPIL_SQL = f"""
-SELECT e.id, e.code_regime, {", ".join(f"e.{f}" for f in PUPIL_FIELDS)} FROM eleve e WHERE e.id = {{}}
-"""
-GUARDIANS_SQL = f"""
-SELECT r.id, re.id AS lien_id, re.resp_legal, re.code_parente,
-       {", ".join(f"r.{f}" for f in GUARDIAN_FIELDS if f not in LINK_FIELDS)}
-FROM responsable_eleve re JOIN responsable r ON r.id = re.responsable
-WHERE re.eleve = {{}} AND re.resp_legal IN (1, 2)
+# The pupil's record and their legal guardians (1, then 2) in one query: the pupil's columns are
+# prefixed « e_ » on every row; a pupil without guardian gives one row whose guardian is NULL.
+# ``detenu``: whether the account given (0: none) holds this guardian, as HELD_SQL decides.
+RECORD_SQL = f"""
+SELECT e.id AS e_id, e.code_regime AS e_code_regime, {", ".join(f"e.{f} AS e_{f}" for f in PUPIL_FIELDS)},
+       r.id, re.id AS lien_id, re.resp_legal, re.code_parente,
+       {", ".join(f"r.{f}" for f in GUARDIAN_FIELDS if f not in LINK_FIELDS)},
+       (EXISTS (SELECT 1 FROM compte_eleve ce JOIN responsable_eleve h ON h.id = ce.responsable_eleve
+                WHERE ce.compte = {{}} AND ce.eleve = e.id AND h.responsable = r.id)
+        OR EXISTS (SELECT 1 FROM compte c WHERE c.id = {{}} AND c.responsable = r.id)) AS detenu
+FROM eleve e
+LEFT JOIN responsable_eleve re ON re.eleve = e.id AND re.resp_legal IN (1, 2)
+LEFT JOIN responsable r ON r.id = re.responsable
+WHERE e.id = {{}}
 ORDER BY re.resp_legal, r.id
 """
 # The guardians an account holds for a pupil: those of its links to the pupil, and its own person.
@@ -41,7 +47,7 @@ UNION
 SELECT re.responsable FROM compte c JOIN responsable_eleve re ON re.responsable = c.responsable
 WHERE c.id = {} AND re.eleve = {}
 """
-BOOLEANS = ("adresse_resp1", "communication_adresse", "accepte_sms")
+BOOLEANS = ("adresse_resp1", "communication_adresse", "accepte_sms", "detenu")
 
 
 def _typed(row: dict[str, Any]) -> dict[str, Any]:
@@ -49,16 +55,28 @@ def _typed(row: dict[str, Any]) -> dict[str, Any]:
     return {k: bool(v) if k in BOOLEANS else v for k, v in row.items()}
 
 
+async def pupil_and_guardians(eleve_id: int, held_by: int | None = None) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The pupil's record (id, code_regime, ``PUPIL_FIELDS``), or None, and their legal guardians
+    (resp_legal 1, then 2: id (the person), lien_id, resp_legal, ``GUARDIAN_FIELDS`` and
+    ``detenu``: whether the account ``held_by`` holds them), in one query."""
+    account = held_by or 0
+    rows = await Eleve.raw(RECORD_SQL, account, account, eleve_id)
+    if not rows:
+        return None, []
+    pupil = _typed({name.removeprefix("e_"): value for name, value in rows[0].items() if name.startswith("e_")})
+    guardians = [_typed({name: value for name, value in row.items() if not name.startswith("e_")})
+                 for row in rows if row["id"] is not None]
+    return pupil, guardians
+
+
 async def pupil_record(eleve_id: int) -> dict[str, Any] | None:
     """The pupil's record: id, code_regime (never changed here) and ``PUPIL_FIELDS``."""
-    rows = await Eleve.raw(PUPIL_SQL, eleve_id)
-    return _typed(rows[0]) if rows else None
+    return (await pupil_and_guardians(eleve_id))[0]
 
 
-async def guardians(eleve_id: int) -> list[dict[str, Any]]:
-    """The pupil's legal guardians (resp_legal 1, then 2): id (the person), lien_id, resp_legal
-    and ``GUARDIAN_FIELDS``."""
-    return [_typed(row) for row in await Responsable.raw(GUARDIANS_SQL, eleve_id)]
+async def guardians(eleve_id: int, held_by: int | None = None) -> list[dict[str, Any]]:
+    """The pupil's legal guardians (``pupil_and_guardians``)."""
+    return (await pupil_and_guardians(eleve_id, held_by))[1]
 
 
 async def held_guardians(compte_id: int, eleve_id: int) -> set[int]:

@@ -19,7 +19,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    PAR_MOIS, CurrentChild, Filtre, Periode, filtre, htmx_target, mois_de_l_annee, new_private_link, now, periods,
+    PAR_MOIS, CurrentChild, Filtre, Periode, filtre, htmx_target, mois_de_l_annee, new_private_link, now, periods_of,
     private_link_created, render, revoke_private_link, service_options, today,
 )
 from teleservices.core.api import gettext as _
@@ -71,7 +71,7 @@ class Vue:
 
 
 async def lire(request: Request, child: Any) -> Vue:
-    periodes = [Periode.de_ligne(p) for p in await periods(child.etablissement.id)]
+    periodes = await periods_of(child)
     aujourdhui = today()
     choix = filtre(request.query_params.get("periode"), periodes, aujourdhui, PAR_MOIS)
     if choix.debut is None or not publiees(service_options(request)):
@@ -197,7 +197,7 @@ async def revoquer_lien(request: Request, child: CurrentChild) -> Redirect:
 
 async def _ics(request: Request, child: Any) -> Response:
     """The counted half-days of the school year, as an iCalendar file."""
-    periodes = [Periode.de_ligne(p) for p in await periods(child.etablissement.id)]
+    periodes = await periods_of(child)
     annee = filtre("toutes", periodes, today())
     comptees = []
     if annee.debut and publiees(service_options(request)):

@@ -19,7 +19,7 @@ from litestar.exceptions import HTTPException, NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    CurrentChild, gettext as _, guardians, held_guardians, htmx_target, lazy_gettext as _l, pupil_record, render,
+    CurrentChild, gettext as _, htmx_target, lazy_gettext as _l, pupil_and_guardians, render,
 )
 from teleservices.plugins.fiche import reference, rules, validation
 from teleservices.plugins.fiche.champs import ELEVE_CHAMPS, ELEVE_SECTIONS, RESPONSABLE_CHAMPS, RESPONSABLE_SECTIONS
@@ -76,11 +76,10 @@ class Fiche:
 
 
 async def lire(request: Request, child: Any) -> Fiche:
-    eleve = await pupil_record(child.id)
+    eleve, tous = await pupil_and_guardians(child.id, held_by=request.user.compte_id)
     if eleve is None:
         raise NotFoundException(_("Élève introuvable."))
-    tous = await guardians(child.id)
-    detenus = await held_guardians(request.user.compte_id, child.id)
+    detenus = {g["id"] for g in tous if g["detenu"]}
     responsables = [g for g in tous if g["id"] in detenus]
     attentes = await en_attente(child.id, [g["id"] for g in responsables])
     return Fiche(eleve, responsables, tous, detenus, attentes)

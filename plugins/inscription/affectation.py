@@ -7,16 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from teleservices.core.api import today
-from teleservices.plugins.inscription.tables import InscriptionAffectation
-
-LYCEE_SQL = """
-SELECT a.lycee_id FROM inscription_affectation a
-JOIN inscription_campagne c ON c.etablissement_id = a.lycee_id
-WHERE a.eleve_id = {} AND c.ouverture <= {}
-"""
+from teleservices.core.api import OpenedAt, today
+from teleservices.plugins.inscription import dossier
 
 
-async def lycee_d_affectation(child: Any) -> int | None:
-    rows = await InscriptionAffectation.raw(LYCEE_SQL, child.id, today())
-    return rows[0]["lycee_id"] if rows else None
+async def lycee_d_affectation(child: Any) -> OpenedAt | None:
+    """The lycée, with the service's options there, if it opened the service. The read is the
+    pages' own (``dossier.lire``, once per request): the guard costs no query of its own."""
+    inscription = await dossier.lire(child.id)
+    if inscription is None or inscription.campagne.ouverture > today() or inscription.service_options is None:
+        return None
+    return OpenedAt(inscription.lycee_id, inscription.service_options)

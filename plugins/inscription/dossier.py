@@ -1,36 +1,49 @@
 """A family's enrolment as its pages read and write it: the pupil's affectation, the lycée's
-campaign and the dossier in one query; the lycée and the offer for the pupil's MEF in one more
-each when a page needs them. Writes are one transaction each.
+campaign, the dossier, the lycée, the service's activation there and the offer for the pupil's
+MEF in one query. Writes are one transaction each.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from teleservices.core.api import Etablissement, now, today, write_transaction
+from teleservices.core.api import (
+    Etablissement, now, per_request, read_json_list, sql_json_list, sql_true, today, write_transaction,
+)
 from teleservices.plugins.inscription import rules
-from teleservices.plugins.inscription.tables import InscriptionDossier, InscriptionOffre
+from teleservices.plugins.inscription.tables import InscriptionDossier
 
+# The enrolment's whole context in one query: the affectation, the lycée's campaign and the
+# dossier, the lycée, whether the lycée opened the service (with its options: ``offered_by`` needs
+# no query of its own), and what it offers for the pupil's MEF (aggregated as JSON).
 CONTEXTE_SQL = """
 SELECT a.id AS affectation_id, a.lycee_id, a.code_mef,
        c.rentree, c.ouverture, c.fermeture, c.message, c.options_min, c.options_max, c.incompatibles,
        d.id AS dossier_id, d.etapes, d.lv1, d.lv2, d.options, d.confirme_le, d.rouvert,
+       sa.id AS activation_id, sa.options AS service_options,
+       (SELECT {offre} FROM inscription_offre o WHERE o.etablissement_id = a.lycee_id AND o.code_mef = a.code_mef)
+         AS offre,
        {lycee}
 FROM inscription_affectation a
 JOIN inscription_campagne c ON c.etablissement_id = a.lycee_id
 JOIN etablissement et ON et.id = a.lycee_id
 LEFT JOIN inscription_dossier d ON d.affectation = a.id
-WHERE a.eleve_id = {}
+LEFT JOIN service_activation sa ON sa.etablissement = a.lycee_id AND sa.service = 'inscription' AND sa.ouvert = {true}
+WHERE a.eleve_id = {{}}
 """
 LYCEE = list(Etablissement.__dataclass_fields__)
-CONTEXTE_SQL = CONTEXTE_SQL.replace("{lycee}", ", ".join(f"et.{f} AS lycee_{f}" for f in LYCEE))
-OFFRE_SQL = """
-SELECT code, libelle, categorie FROM inscription_offre
-WHERE etablissement_id = {} AND code_mef = {} ORDER BY categorie, libelle, code
-"""
+
+
+@functools.cache
+def contexte_sql(engine: str) -> str:
+    return CONTEXTE_SQL.format(
+        offre=sql_json_list("o.code", "o.libelle", "o.categorie"), true=sql_true(),
+        lycee=", ".join(f"et.{f} AS lycee_{f}" for f in LYCEE),
+    )
 
 
 def _json(value: Any, default: Any) -> Any:
@@ -70,6 +83,10 @@ class Inscription:
     confirme_le: dt.datetime | None
     rouvert: bool
     lycee: Etablissement | None = None
+    # Whether the lycée opened the service, with its stored options there (None: not opened).
+    service_options: Any = None
+    # What the lycée offers for the pupil's MEF, as read: (code, libelle, categorie) lists.
+    enseignements: list[list[Any]] = field(default_factory=list)
 
     @property
     def etat(self) -> str:
@@ -79,15 +96,20 @@ class Inscription:
     def modifiable(self) -> bool:
         return rules.modifiable(self.avancement, self.campagne, today())
 
-    def offre(self, rows: list[dict[str, Any]]) -> rules.Offre:
-        return rules.Offre([rules.Enseignement(r["code"], r["libelle"], r["categorie"]) for r in rows],
+    @property
+    def offre(self) -> rules.Offre:
+        """What the lycée offers for the pupil's MEF, with its rules."""
+        enseignements = [rules.Enseignement(code, libelle, categorie) for code, libelle, categorie in self.enseignements]
+        return rules.Offre(sorted(enseignements, key=lambda e: (e.categorie, e.libelle, e.code)),
                            self.options_min, self.options_max, self.incompatibles)
 
 
+@per_request
 async def lire(eleve_id: int) -> Inscription | None:
-    """The pupil's enrolment with its lycée (one query), or None without an affectation to a
-    lycée that has a campaign."""
-    rows = await InscriptionDossier.raw(CONTEXTE_SQL, eleve_id)
+    """The pupil's enrolment with its lycée (one query, read once per request: the guard's
+    ``offered_by`` and the page share it), or None without an affectation to a lycée that has a
+    campaign."""
+    rows = await InscriptionDossier.raw(contexte_sql(InscriptionDossier._meta.db.engine_type), eleve_id)
     if not rows:
         return None
     r = rows[0]
@@ -100,14 +122,10 @@ async def lire(eleve_id: int) -> Inscription | None:
         voeux=rules.Voeux(r["lv1"] or "", r["lv2"] or "", tuple(_json(r["options"], []))),
         confirme_le=_moment(r["confirme_le"]), rouvert=bool(r["rouvert"]),
         lycee=Etablissement(**{f: r[f"lycee_{f}"] or ("" if f != "afficher_contact" else False) for f in LYCEE}),
+        service_options=(r["service_options"] or "{}") if r["activation_id"] is not None else None,
+        enseignements=read_json_list(r["offre"]),
     )
     return inscription
-
-
-async def offre(inscription: Inscription) -> rules.Offre:
-    """What the lycée offers for the pupil's MEF, with its rules (one query)."""
-    rows = await InscriptionOffre.raw(OFFRE_SQL, inscription.lycee_id, inscription.code_mef)
-    return inscription.offre(rows)
 
 
 async def enregistrer(inscription: Inscription, etape: int, compte_id: int, **valeurs: Any) -> None:
@@ -128,3 +146,4 @@ async def enregistrer(inscription: Inscription, etape: int, compte_id: int, **va
                 {getattr(InscriptionDossier, k): v for k, v in champs.items()}
             ).where(InscriptionDossier.id == inscription.dossier_id)
     inscription.avancement = avancement
+    lire.forget()  # the rest of the request reads the dossier as written

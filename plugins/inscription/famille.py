@@ -113,7 +113,7 @@ async def souhaits(request: Request, child: CurrentChild) -> Response:
     inscription = await _inscription(child)
     if not inscription.avancement.accessible(rules.VOEUX):
         return _vers_etape(child, inscription)
-    return _page(request, child, inscription, "souhaits.html", offre=await dossier.offre(inscription),
+    return _page(request, child, inscription, "souhaits.html", offre=inscription.offre,
                  voeux=inscription.voeux, erreurs={}, categories=rules.CATEGORIES)
 
 
@@ -126,7 +126,7 @@ async def enregistrer_souhaits(request: Request, child: CurrentChild) -> Respons
     form = await request.form()
     voeux = rules.Voeux(str(form.get("lv1") or "")[:20], str(form.get("lv2") or "")[:20],
                         tuple(dict.fromkeys(str(o)[:20] for o in form.getall("options", []) if o))[:12])
-    offre = await dossier.offre(inscription)
+    offre = inscription.offre
     erreurs = rules.erreurs_voeux(offre, voeux)
     if erreurs:
         return _page(request, child, inscription, "souhaits.html", status=422, offre=offre, voeux=voeux,
@@ -216,7 +216,7 @@ async def verifier(request: Request, child: CurrentChild) -> Response:
 async def _recapitulatif(request: Request, child: Any, inscription: Inscription) -> dict[str, Any]:
     """What the summary, the mail and the receipt show: the wishes in words and the pending
     changes of the administrative data."""
-    offre = await dossier.offre(inscription)
+    offre = inscription.offre
     lue = await fiche.lire(request, child)
     return {"souhaits": souhaits_en_mots(offre, inscription.voeux),
             "modifications": fiche.modifications_en_attente(lue)}

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from importlib.metadata import entry_points
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -170,6 +171,16 @@ PAGES: list[Page] = [
     Page(f"{A}/liens/{{lien_id:int}}", f"{A}/liens/{{lien}}", "demo.academie"),
     Page(f"{A}/liens/{{lien_id:int}}/supprimer", f"{A}/liens/{{lien}}/supprimer", "demo.academie"),
 ]
+
+# The pages families see: those of the family personas and of nobody logged in. The services of
+# other distributions (contrib/'s cahier, tests/'s example plugin) have pages only where they are
+# installed (`make test` installs both): the installed ones are visited, opened by the test.
+FAMILY_PERSONAS = {ANONYMOUS, "demo.parent", "demo.parent2", "demo.eleve", "demo.provisoire", "demo.parent3e"}
+OPTIONAL = {"cahier", "ent_exemple"}
+OTHER_DISTRIBUTIONS = OPTIONAL & {ep.name for ep in entry_points(group="teleservices")}
+FAMILY_PAGES = [page for page in PAGES if page.persona in FAMILY_PERSONAS and not any(
+    page.route.startswith(f"/eleves/{{eleve_id:int}}/{key}") for key in OPTIONAL - OTHER_DISTRIBUTIONS)]
+
 
 EXCLUDED: dict[str, str] = {
     f"{E}/absences/absences.ics": "téléchargement : le fichier iCalendar des absences",

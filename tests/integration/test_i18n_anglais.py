@@ -22,7 +22,6 @@ import json
 import logging
 import re
 import sys
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -32,15 +31,8 @@ from lxml import html as lxml_html
 from teleservices.core.testing import run
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from pages import ANONYMOUS, PAGES, STATES, Page, get_routes, ids  # noqa: E402,F401 (ids: fixture)
+from pages import FAMILY_PAGES, OTHER_DISTRIBUTIONS, STATES, Page, get_routes, ids  # noqa: E402,F401 (ids: fixture)
 
-FAMILY_PERSONAS = {ANONYMOUS, "demo.parent", "demo.parent2", "demo.eleve", "demo.provisoire", "demo.parent3e"}
-# The services of other distributions (contrib/'s cahier, tests/'s example plugin) have pages
-# only where they are installed (`make test` installs both): the installed ones are visited.
-OPTIONAL = {"cahier", "ent_exemple"}
-OTHER_DISTRIBUTIONS = OPTIONAL & {ep.name for ep in entry_points(group="teleservices")}
-FAMILY_PAGES = [page for page in PAGES if page.persona in FAMILY_PERSONAS and not any(
-    page.route.startswith(f"/eleves/{{eleve_id:int}}/{key}") for key in OPTIONAL - OTHER_DISTRIBUTIONS)]
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
 
 ACCENTS = re.compile(r"[éèêëàâùûüçôîïœÉÈÊÀÂÇÔÎ]")

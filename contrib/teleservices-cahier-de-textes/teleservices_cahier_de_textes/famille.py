@@ -25,7 +25,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    Child, CurrentChild, UserType, gettext as _, htmx_target, lazy_gettext as _l, now, pupil_structures,
+    Child, CurrentChild, UserType, gettext as _, htmx_target, lazy_gettext as _l, now, structures_of,
     pupil_teaching_team, render, school_time, today, write_transaction,
 )
 from teleservices_cahier_de_textes import donnees, rules
@@ -51,7 +51,7 @@ class Lecture:
 
 
 async def lire(request: Request, child: Child) -> Lecture:
-    divisions = [row["id"] for row in await pupil_structures(child.id)]
+    divisions = await structures_of(child)
     equipe = await pupil_teaching_team(child.id)
     matieres = sorted({row["matiere_id"]: row["matiere_libelle"] for row in equipe}.items(),
                       key=lambda m: m[1].casefold())
@@ -187,7 +187,7 @@ async def marquer(request: Request, child: CurrentChild) -> Response:
     devoir_id = request.path_params["devoir_id"]
     form = await request.form()
     fait = form.get("fait") == "1"
-    divisions = [row["id"] for row in await pupil_structures(child.id)]
+    divisions = await structures_of(child)
     if not divisions:
         raise NotFoundException(_("Travail à faire introuvable."))
     sql = DEVOIR_SQL.replace("{divisions}", ", ".join("{}" for _ in divisions))
