@@ -87,10 +87,12 @@ async def teaching_services(etablissement_id: int, enseignant_id: int | None = N
     return [{**row, "professeur_principal": bool(row["professeur_principal"])} for row in rows]
 
 
-# A pupil's structures: their class and the groups they belong to.
+# A pupil's structures: their class and the groups they belong to (the pupil's id twice). Two
+# indexed reads: an OR across both would scan the whole table it filters.
 PUPIL_STRUCTURES = """
-SELECT d.id FROM division d JOIN eleve e ON e.id = {}
-WHERE d.id = e.division OR d.id IN (SELECT g.division FROM eleve_groupe g WHERE g.eleve = e.id)
+SELECT e.division FROM eleve e WHERE e.id = {} AND e.division IS NOT NULL
+UNION
+SELECT g.division FROM eleve_groupe g WHERE g.eleve = {}
 """
 PUPIL_STRUCTURES_SQL = f"""
 SELECT d.id, d.code_structure, d.libelle, d.type_structure FROM division d
@@ -117,14 +119,14 @@ LABEL_KEYS = {"matiere": ("libelle",), "enseignant": ("civilite", "nom", "prenom
 
 async def pupil_structures(eleve_id: int) -> Rows:
     """A pupil's class (type_structure "D") and groups ("G"): id, code_structure, libelle."""
-    return await Eleve.raw(PUPIL_STRUCTURES_SQL, eleve_id)
+    return await Eleve.raw(PUPIL_STRUCTURES_SQL, eleve_id, eleve_id)
 
 
 async def pupil_teaching_team(eleve_id: int) -> Rows:
     """Who teaches a pupil, in their class and groups, by subject: the structure, the subject
     (matiere_id, matiere_libelle), the teacher (enseignant_id, civilite, nom, prenom) and
     whether they are the professeur principal."""
-    rows = await Eleve.raw(PUPIL_TEAM_SQL, eleve_id)
+    rows = await Eleve.raw(PUPIL_TEAM_SQL, eleve_id, eleve_id)
     return [{**row, "professeur_principal": bool(row["professeur_principal"])} for row in rows]
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from litestar import Request, Response, get
 
 from teleservices.core.api import (
-    CurrentChild, Filtre, Periode, filtre, htmx_target, labels, mois_de_l_annee, now, periods, pupil_teaching_team, render,
+    CurrentChild, Filtre, Periode, filtre, htmx_target, labels, mois_de_l_annee, now, periods_of, pupil_teaching_team, render,
     service_options, teacher_name,
 )
 from teleservices.plugins.notes import graphique, rules
@@ -44,9 +44,16 @@ GROUP BY d.id, n.id
 ORDER BY d.date DESC, d.id DESC
 """
 VISITE_SQL = "SELECT vu_le, nouveau_depuis FROM notes_visite WHERE compte_id = {} AND eleve_id = {}"
+# A page view records the visit and gives back since when grades are « nouveau », in one statement
+# (``rules.visite_suivante`` in SQL): a first visit marks the last week, a visit after a pause
+# of more than ``MEME_VISITE`` marks what appeared since the previous one, a view within it keeps
+# the visit's marks. The parameters: account, pupil, now, now − PREMIERE_VISITE, now − MEME_VISITE.
 ENREGISTRER_VISITE_SQL = """
 INSERT INTO notes_visite (compte_id, eleve_id, vu_le, nouveau_depuis) VALUES ({}, {}, {}, {})
-ON CONFLICT (compte_id, eleve_id) DO UPDATE SET vu_le = excluded.vu_le, nouveau_depuis = excluded.nouveau_depuis
+ON CONFLICT (compte_id, eleve_id) DO UPDATE SET
+  nouveau_depuis = CASE WHEN notes_visite.vu_le < {} THEN notes_visite.vu_le ELSE notes_visite.nouveau_depuis END,
+  vu_le = excluded.vu_le
+RETURNING nouveau_depuis
 """
 TOUJOURS = (dt.date(1900, 1, 1), dt.date(9999, 12, 31))
 
@@ -72,6 +79,12 @@ class Ligne:
     def note(self) -> str:
         return rules.affiche(self.valeur, self.code)
 
+    @property
+    def chiffres(self) -> tuple[str, str, str, str]:
+        """Moy, Mi, Ma and Co as shown (formatted here: 150 rows, a template call each costs more)."""
+        return (rules.affiche(self.stats.moyenne), rules.affiche(self.stats.mini), rules.affiche(self.stats.maxi),
+                rules.affiche(self.coefficient))
+
     def comptee(self) -> NoteComptee:
         return NoteComptee(self.libelle, self.date, self.valeur, self.code, self.bareme, self.coefficient)
 
@@ -83,6 +96,7 @@ class Equipe:
     matieres: dict[int, str] = field(default_factory=dict)
     enseignants: dict[str, list[str]] = field(default_factory=dict)
     principal: list[str] = field(default_factory=list)
+    lignes: list[dict[str, Any]] = field(default_factory=list)  # as read: ids, subject, teacher
 
 
 @dataclass
@@ -96,7 +110,7 @@ class Notes:
 
 
 def _equipe(team: list[dict[str, Any]]) -> Equipe:
-    equipe = Equipe()
+    equipe = Equipe(lignes=team)
     for row in team:
         equipe.matieres[row["matiere_id"]] = row["matiere_libelle"]
         noms = equipe.enseignants.setdefault(row["matiere_libelle"], [])
@@ -112,7 +126,7 @@ async def lire(request: Request, child: Any, visite: bool) -> Notes:
     """The visible grades of the child's school year, the periods and the teaching team; a full
     page view (``visite``) records the visit."""
     maintenant = now()
-    periodes = [Periode.de_ligne(p) for p in await periods(child.etablissement.id)]
+    periodes = await periods_of(child)
     equipe = _equipe(await pupil_teaching_team(child.id))
     annee = (min(p.debut for p in periodes), max(p.fin for p in periodes)) if periodes else TOUJOURS
     rows = await NotesDevoir.raw(NOTES_SQL, child.id, child.etablissement.id, True, *annee)
@@ -122,7 +136,7 @@ async def lire(request: Request, child: Any, visite: bool) -> Notes:
         depuis = rules.visible_le(True, row["publie_le"], row["date"], options, periodes)
         if rules.est_visible(depuis, maintenant):
             visibles.append((row, depuis))
-    noms = await labels({r["matiere_id"] for r, _ in visibles}, {r["enseignant_id"] for r, _ in visibles if r["enseignant_id"]})
+    noms = await _noms(equipe, visibles)
     nouveau_depuis = await _visite(request, child, maintenant, visite)
     lignes = [
         Ligne(
@@ -139,17 +153,46 @@ async def lire(request: Request, child: Any, visite: bool) -> Notes:
     return Notes(periodes, lignes, equipe, maintenant.date())
 
 
+async def _noms(equipe: Equipe, visibles: list[tuple[dict[str, Any], dt.datetime]]) -> dict[str, dict[int, Any]]:
+    """The subjects and teachers of the grades: the teaching team's, and only for those it lacks
+    (a teacher who left, a subject no longer taught) one query."""
+    noms: dict[str, dict[int, Any]] = {"matiere": {}, "enseignant": {}}
+    for row in equipe.lignes:
+        noms["matiere"][row["matiere_id"]] = {"libelle": row["matiere_libelle"]}
+        if row["enseignant_id"]:
+            noms["enseignant"][row["enseignant_id"]] = row
+    matieres = {r["matiere_id"] for r, _ in visibles} - set(noms["matiere"])
+    enseignants = {r["enseignant_id"] for r, _ in visibles if r["enseignant_id"]} - set(noms["enseignant"])
+    if matieres or enseignants:
+        autres = await labels(matieres, enseignants)
+        for kind in noms:
+            noms[kind].update(autres[kind])
+    return noms
+
+
 async def _visite(request: Request, child: Any, maintenant: dt.datetime, enregistrer: bool) -> dt.datetime:
     """Since when grades are « nouveau » for this account. A full page view records the visit;
     a fragment (filtering with htmx) or a dialog only reads it."""
     compte_id = request.user.compte_id
+    if enregistrer:
+        return await enregistrer_visite(compte_id, child.id, maintenant)
     rows = await NotesDevoir.raw(VISITE_SQL, compte_id, child.id)
-    vu_le, depuis = (rows[0]["vu_le"], rows[0]["nouveau_depuis"]) if rows else (None, None)
-    if not enregistrer:
-        return depuis or maintenant - rules.PREMIERE_VISITE
-    vu_le, depuis = rules.visite_suivante(vu_le, depuis, maintenant)
-    await NotesDevoir.raw(ENREGISTRER_VISITE_SQL, compte_id, child.id, vu_le, depuis)
-    return depuis
+    depuis = _instant(rows[0]["nouveau_depuis"]) if rows else None
+    return depuis or maintenant - rules.PREMIERE_VISITE
+
+
+async def enregistrer_visite(compte_id: int, eleve_id: int, maintenant: dt.datetime) -> dt.datetime:
+    """Records a page view now; returns since when grades are « nouveau » for this visit."""
+    rows = await NotesDevoir.raw(ENREGISTRER_VISITE_SQL, compte_id, eleve_id, maintenant,
+                                 maintenant - rules.PREMIERE_VISITE, maintenant - rules.MEME_VISITE)
+    return _instant(rows[0]["nouveau_depuis"])
+
+
+def _instant(value: Any) -> dt.datetime | None:
+    """A timestamp as a raw query gives it (SQLite: text), aware."""
+    if value is None or isinstance(value, dt.datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return _instant(dt.datetime.fromisoformat(str(value)))
 
 
 def _matiere_choisie(valeur: str | None, equipe: Equipe, lignes: list[Ligne]) -> int | None:

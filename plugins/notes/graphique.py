@@ -22,6 +22,14 @@ class Point:
     y: float
     valeur: str
 
+    @property
+    def cx(self) -> str:
+        return f"{self.x:.1f}"
+
+    @property
+    def cy(self) -> str:
+        return f"{self.y:.1f}"
+
 
 @dataclass(frozen=True)
 class Courbe:
@@ -30,7 +38,7 @@ class Courbe:
     eleve: list[Point]
     classe: list[Point]
     lignes: list[tuple[str, str, str, str]]  # date, contrôle, note /20, moyenne de la classe /20
-    graduations: list[tuple[float, int]]  # y, value
+    graduations: list[tuple[str, str, int]]  # y of the line, y of its label, value
     largeur: int = LARGEUR
     hauteur: int = HAUTEUR
     gauche: int = GAUCHE
@@ -61,6 +69,9 @@ def _sur_20(valeur: float | None, bareme: int) -> float | None:
     return None if valeur is None or not bareme else valeur * 20 / bareme
 
 
+GRADUATIONS = [(f"{_y(v):.1f}", f"{_y(v) + 4:.1f}", v) for v in ECHELLE]
+
+
 def courbe(matiere_id: int, matiere: str, lignes: Sequence[Any]) -> Courbe:
     """The chart of one subject's grades (rows of the page with date, valeur, code, bareme, stats)."""
     ordonnees = sorted(lignes, key=lambda l: (l.date, l.devoir_id))
@@ -79,5 +90,5 @@ def courbe(matiere_id: int, matiere: str, lignes: Sequence[Any]) -> Courbe:
         tableau.append((format_date(ligne.date, "dd/MM"), ligne.libelle, note_txt, moyenne_txt))
     return Courbe(
         ident=f"graphique-{matiere_id}", matiere=matiere, eleve=eleve, classe=classe, lignes=tableau,
-        graduations=[(_y(v), v) for v in ECHELLE],
+        graduations=GRADUATIONS,
     )

@@ -81,19 +81,6 @@ def est_nouvelle(visible_depuis: dt.datetime, saisie_le: dt.datetime | None, nou
     return max(visible_depuis, saisie_le or visible_depuis) > nouveau_depuis
 
 
-def visite_suivante(
-    vu_le: dt.datetime | None, nouveau_depuis: dt.datetime | None, maintenant: dt.datetime
-) -> tuple[dt.datetime, dt.datetime]:
-    """The visit row (vu_le, nouveau_depuis) after a page view now. A new visit marks as new what
-    appeared since the previous one ended; a view within ``MEME_VISITE`` of the last one
-    continues the same visit and keeps its marks. A first visit marks the last week's grades."""
-    if vu_le is None or nouveau_depuis is None:
-        return maintenant, maintenant - PREMIERE_VISITE
-    if maintenant - vu_le > MEME_VISITE:
-        return maintenant, vu_le
-    return maintenant, nouveau_depuis
-
-
 # Grades, statistics, averages -----------------------------------------------------------------
 
 

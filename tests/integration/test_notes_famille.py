@@ -260,3 +260,23 @@ def test_merged_accounts_keep_the_visits(demo):
         assert sorted((r["compte_id"], r["eleve_id"]) for r in rows) == sorted([(kept, demo.lea), (kept, demo.hugo)])
     finally:
         run(NotesVisite.delete().where(NotesVisite.compte_id.is_in([kept, merged])))
+
+
+def test_a_visit_lasts_while_pages_follow_each_other(demo):
+    """The visit's rule, run by the database in the same statement that records the view."""
+    from teleservices.core.testing import run
+    from teleservices.plugins.notes.famille import enregistrer_visite
+    from teleservices.plugins.notes.rules import MEME_VISITE, PREMIERE_VISITE
+    from teleservices.plugins.notes.tables import NotesVisite
+
+    compte = 990003
+    first = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.timezone.utc)
+    try:
+        assert run(enregistrer_visite(compte, demo.lea, first)) == first - PREMIERE_VISITE  # the last week is new
+        a_bit_later = first + MEME_VISITE - dt.timedelta(minutes=1)
+        assert run(enregistrer_visite(compte, demo.lea, a_bit_later)) == first - PREMIERE_VISITE  # the same visit
+        next_day = first + dt.timedelta(days=1)
+        assert run(enregistrer_visite(compte, demo.lea, next_day)) == a_bit_later  # new since the last view
+        assert run(enregistrer_visite(compte, demo.hugo, next_day)) == next_day - PREMIERE_VISITE  # each child its own
+    finally:
+        run(NotesVisite.delete().where(NotesVisite.compte_id == compte))

@@ -124,6 +124,24 @@ def test_dates_times_and_numbers_follow_the_language(catalogs: Catalogs) -> None
     assert format_date(None) == "" and format_number(None) == "" and format_time(None) == ""
 
 
+def test_numbers_are_written_as_babel_writes_them(catalogs: Catalogs) -> None:
+    """The quick path of ``format_number`` (grades, averages) gives Babel's answer exactly,
+    rounding included (half to even on the decimal value: 2,675 → 2,68; 0,125 → 0,12)."""
+    import random
+
+    from babel.numbers import format_decimal
+
+    draw = random.Random(12)
+    values = [0, 0.5, 2.675, 0.125, 12.345, 12.355, 19.999, 20, 999.995, 10 / 3, 1234.5, -0.5]
+    values += [round(draw.uniform(0, 20), draw.randint(0, 6)) for _ in range(2000)]
+    for language, locale in (("fr", "fr_FR"), ("en", "en_GB")):
+        with use_language(language, catalogs):
+            for value in values:
+                for digits in (0, 1, 2, 3):
+                    pattern = "0." + "#" * digits if digits else "0"
+                    assert format_number(value, digits) == format_decimal(value, format=pattern, locale=locale), value
+
+
 def test_templates_translate_and_still_escape_what_they_fill_in(catalogs: Catalogs) -> None:
     from teleservices.core.plugins import Plugins
     from teleservices.core.rendering import make_environment

@@ -8,8 +8,8 @@ import pytest
 
 from teleservices.core.api import Periode
 from teleservices.plugins.notes.rules import (
-    MEME_VISITE, PREMIERE_VISITE, NoteComptee, Statistiques, affiche, est_nouvelle, est_visible,
-    moyenne_generale, moyenne_matiere, statistiques, visible_le, visite_suivante,
+    NoteComptee, Statistiques, affiche, est_nouvelle, est_visible,
+    moyenne_generale, moyenne_matiere, statistiques, visible_le,
 )
 
 UTC = dt.timezone.utc
@@ -132,10 +132,3 @@ def test_new_grades_since_the_previous_visit():
     assert est_nouvelle(PUBLIE_LE, PUBLIE_LE + dt.timedelta(days=2), PUBLIE_LE + dt.timedelta(days=1))
 
 
-def test_a_visit_lasts_while_pages_follow_each_other():
-    first = dt.datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
-    assert visite_suivante(None, None, first) == (first, first - PREMIERE_VISITE)  # the last week is new
-    a_bit_later = first + MEME_VISITE - dt.timedelta(minutes=1)
-    assert visite_suivante(first, first, a_bit_later) == (a_bit_later, first)
-    next_day = first + dt.timedelta(days=1)
-    assert visite_suivante(a_bit_later, first, next_day) == (next_day, a_bit_later)
