@@ -1,7 +1,7 @@
 """The load generator of issue 12: families visiting the portal served by `teleservices serve`
-on 127.0.0.1, next to a bare Litestar hello world served the same way (uvicorn, same number of
-workers), with the same concurrency. Bounded: it stops after --requests requests or --duration
-seconds, whichever comes first. A script that prints figures, not a test.
+on 127.0.0.1, next to a bare Litestar hello world served the same way (the same server: uvicorn,
+or granian with --serveur granian; the same number of workers), with the same concurrency.
+Bounded: it stops after --requests requests or --duration seconds, whichever comes first. A script that prints figures, not a test.
 
     .venv/bin/python bench/charge.py --scenario famille                       # bench_academie
     .venv/bin/python bench/charge.py --scenario famille --base bench_petite --workers 2 --concurrence 16
@@ -318,7 +318,7 @@ async def run(options: argparse.Namespace, portal: str, hello: str, pid: int) ->
     bare, bare_seconds = await hammer(hello, "/", "hello world", options.concurrence,
                                       Budget(options.requests, options.duration), lambda r: r.text == "Hello, world!")
     hello_rate = len(bare.steps["hello world"].latencies) / bare_seconds
-    print(f"charge           {options.concurrence} clients simultanés, {options.workers} worker(s) uvicorn, "
+    print(f"charge           {options.concurrence} clients simultanés, {options.workers} worker(s) {options.serveur}, "
           f"bornes {options.requests} requêtes / {options.duration:.0f} s ; mesuré {seconds:.1f} s"
           + (f", {visits} visites complètes ({visits / seconds:.2f}/s) de {options.familles} familles" if not options.route else ""))
     report(recorder, seconds, hello_rate, options.concurrence)
@@ -337,6 +337,8 @@ def main() -> None:
     parser.add_argument("--compte", default=LOGIN, help="avec --route : le compte connecté (défaut bench.parent)")
     parser.add_argument("--base", default="bench_academie", help="base PostgreSQL locale chargée par academie.py")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--serveur", choices=("uvicorn", "granian"), default="uvicorn",
+                        help="le serveur ASGI du portail et du hello world")
     parser.add_argument("--concurrence", type=int, default=8)
     parser.add_argument("--requests", type=int, default=3000, help="au plus ce nombre de requêtes (défaut 3000)")
     parser.add_argument("--duration", type=float, default=60, help="au plus ce nombre de secondes (défaut 60)")
@@ -347,7 +349,7 @@ def main() -> None:
     options.url = LOCAL + options.base
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "TELESERVICES_VAR_DIR": tmp, "TELESERVICES_DATABASE_URL": options.url}
-        with serving(env, options.workers) as servers:
+        with serving(env, options.workers, options.serveur) as servers:
             asyncio.run(run(options, servers.portal, servers.hello, servers.portal_pid))
 
 

@@ -134,16 +134,22 @@ class Servers(NamedTuple):
 
 
 @contextlib.contextmanager
-def serving(env: dict[str, str], workers: int = 1) -> Iterator[Servers]:
-    """The portal (`teleservices serve`) and the hello world (uvicorn), with the same number of
-    workers, each on a free port of 127.0.0.1; both stopped on the way out."""
+def serving(env: dict[str, str], workers: int = 1, server: str = "uvicorn") -> Iterator[Servers]:
+    """The portal (`teleservices serve`) and the hello world, by the same server (uvicorn or
+    granian) with the same number of workers, each on a free port of 127.0.0.1; both stopped
+    on the way out."""
     portal_port, hello_port = free_port(), free_port()
-    portal = start([BIN / "teleservices", "serve", "--port", str(portal_port), "--workers", str(workers)], env,
-                   f"http://127.0.0.1:{portal_port}/connexion")
+    portal = start([BIN / "teleservices", "serve", "--port", str(portal_port), "--workers", str(workers),
+                    "--server", server], env, f"http://127.0.0.1:{portal_port}/connexion")
     try:
-        hello = start([BIN / "uvicorn", "commun:hello_world", "--factory", "--app-dir", str(HERE), "--host", "127.0.0.1",
-                       "--port", str(hello_port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
-                      env, f"http://127.0.0.1:{hello_port}/")
+        if server == "granian":
+            command = [BIN / "granian", "--interface", "asgi", "--factory", "--working-dir", str(HERE), "--host",
+                       "127.0.0.1", "--port", str(hello_port), "--workers", str(workers), "--log-level", "warning",
+                       "--no-ws", "commun:hello_world"]
+        else:
+            command = [BIN / "uvicorn", "commun:hello_world", "--factory", "--app-dir", str(HERE), "--host", "127.0.0.1",
+                       "--port", str(hello_port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+        hello = start(command, env, f"http://127.0.0.1:{hello_port}/")
         try:
             yield Servers(f"http://127.0.0.1:{portal_port}", f"http://127.0.0.1:{hello_port}", portal.pid)
         finally:

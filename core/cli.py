@@ -330,13 +330,25 @@ def docs(path: str, check: bool) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
-    """Serve the portal with uvicorn."""
+@click.option("--workers", default=1, show_default=True, type=int, help="processes: one per core")
+@click.option("--server", type=click.Choice(["uvicorn", "granian"]), default="uvicorn", show_default=True,
+              help="the ASGI server (bench/README.md compares them)")
+def serve(host: str, port: int, workers: int, server: str) -> None:
+    """Serve the portal: each worker is a process with its own database pool."""
+    _portal(Settings.from_env())  # fail here, with a clear message, rather than in each worker
+    click.echo(f"Téléservices sur http://{host}:{port}/ ({server}, {workers} worker{'s' if workers > 1 else ''})")
+    if server == "granian":
+        try:
+            from granian.constants import Interfaces
+            from granian.server import Server
+        except ImportError:
+            raise click.ClickException("granian n'est pas installé : pip install 'teleservices[granian]'") from None
+
+        Server("teleservices.core.app:app_from_env", address=host, port=port, interface=Interfaces.ASGI,
+               workers=workers, factory=True, log_access=False, websockets=False).serve()
+        return
     import uvicorn
 
-    _portal(Settings.from_env())  # fail here, with a clear message, rather than in each worker
-    click.echo(f"Téléservices sur http://{host}:{port}/")
     uvicorn.run(
         "teleservices.core.app:app_from_env", factory=True, host=host, port=port, workers=workers,
         proxy_headers=False, log_level="info", access_log=False,
