@@ -29,7 +29,7 @@ from teleservices.core.db import write_transaction
 from teleservices.core.family import opened_services
 from teleservices.core.guards import staff_establishment, staff_guard
 from teleservices.core.i18n import gettext as _, lazy_gettext as _l
-from teleservices.core.identity import creation, letters
+from teleservices.core.identity import creation
 from teleservices.core.rendering import navigate, render
 from teleservices.core.sessions import close_all_sessions
 from teleservices.core.tables import Compte, Division, Eleve, Jeton
@@ -374,6 +374,9 @@ async def download_letters(request: Request) -> Response:
 
 async def _letters_response(request: Request, etablissement_id: int, batch: creation.Batch, kind: str) -> Response:
     """The letters as a download: the PDF to print, or the CSV for a mail merge."""
+    # Imported here: the PDF library weighs about 35 MB, which a worker carries only once it prints.
+    from teleservices.core.identity import letters
+
     base_url = request.app.state.settings.base_url
     if kind == "pdf":
         labels = await service_labels(request, etablissement_id)
