@@ -24,6 +24,8 @@ def open_request_memo() -> None:
 
 
 def per_request(function: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+    """Decorator of a read (positional arguments only): within one request, a second call with
+    the same arguments answers from the first; ``function.forget()`` after a write."""
     @functools.wraps(function)
     async def remembered(*args: Any) -> T:
         memo = _memo.get()
