@@ -17,6 +17,7 @@ does not grow with the academy, see bench/README.md).
 
     .venv/bin/python bench/notes_irreductible.py                      # bench_petite
     .venv/bin/python bench/notes_irreductible.py postgres://postgres@127.0.0.1:5432/bench_academie
+    .venv/bin/python bench/notes_irreductible.py --profil    # and where the time goes (pyinstrument)
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import tempfile
 import time
 from typing import Any
 
-URL = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/bench_petite"
+URL = next((a for a in sys.argv[1:] if not a.startswith("--")), "postgres://postgres@127.0.0.1:5432/bench_petite")
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
 LOGIN, PASSWORD = "bench.parent", "Bienvenue-2026"
 FRAGMENT = {"HX-Request": "true", "HX-Target": "notes-resultats", "Accept-Encoding": "identity"}
@@ -91,6 +92,13 @@ async def main() -> None:
             PostgresEngine.run_querystring, rendering.render_block = original_run, original_block
 
             whole = await timed(lambda: client.get(url, headers=FRAGMENT))
+            if "--profil" in sys.argv:  # where the rest goes (pyinstrument, if installed)
+                from pyinstrument import Profiler
+
+                with Profiler(interval=0.0002, async_mode="disabled") as profiler:
+                    for _ in range(50):
+                        await client.get(url, headers=FRAGMENT)
+                print(profiler.output_text(unicode=False, color=False, show_all=False))
 
         connection = await asyncpg.connect(URL)
         try:
