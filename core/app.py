@@ -40,6 +40,7 @@ from teleservices.core.plugins import PluginFailure, Plugins, all_tables, load_p
 from teleservices.core.rendering import (
     StaticUrls, catalogs_for, is_fragment_request, make_environment, navigate, render, static_folders,
 )
+from teleservices.core.sessions import SessionStoreMiddleware, make_store
 from teleservices.core.settings import Settings
 from teleservices.core.siecle.web import ROUTES as SIECLE_ROUTES
 from teleservices.core.views import CORE_ROUTES
@@ -327,6 +328,11 @@ class TeleservicesInit(InitPluginProtocol):
         app_config.openapi_config = openapi_config()
         app_config.include_in_schema = False
         catalogs = catalogs_for(self.settings.theme, self.plugins)
+        # The sessions' store (the database, or Redis when a Redis URL is set), with the app.
+        store = make_store(self.settings)
+        app_config.on_startup.append(store.start)
+        app_config.on_shutdown.append(store.stop)
+        app_config.middleware.append(SessionStoreMiddleware(store))
         app_config.middleware.append(SessionMiddleware(self.settings, catalogs))
         app_config.before_send.append(add_security_headers)
         app_config.compression_config = COMPRESSION
@@ -337,6 +343,7 @@ class TeleservicesInit(InitPluginProtocol):
             plugins=self.plugins,
             jinja=make_environment(self.settings.theme, self.plugins),
             catalogs=catalogs,
+            session_store=store,
         )
         pwa.register(app_config)  # /manifest.webmanifest, /sw.js, /hors-ligne; the session's cache marker
         return app_config

@@ -43,6 +43,7 @@ class Settings:
     mail_from: str = "Administrateur des services en ligne <administrateur-teleservices@localhost>"
     dev_mailbox: bool = False  # /dev/courriels shows the outbox: for the demo, never in production
     mail_interval: float = 5.0  # seconds between two passes of the server's mail sender
+    redis_url: str = ""  # redis://host:6379/0: sessions in Redis, shared by workers and machines; "": the database
 
     @property
     def secure_cookies(self) -> bool:
@@ -74,4 +75,5 @@ class Settings:
             mail_from=get("MAIL_FROM", cls.mail_from),
             dev_mailbox=_flag(get("DEV_MAILBOX", "0")),
             mail_interval=float(get("MAIL_INTERVAL", "5")),
+            redis_url=get("REDIS_URL").strip(),
         )

@@ -1,6 +1,6 @@
 """The academy administrator's choice of establishment (``/administration/etablissements``).
 
-The choice is kept in the session only (``Session.etablissement``), after checking that the
+The choice is kept in the session only (its ``etablissement``), after checking that the
 establishment belongs to the administrator's academy; the session's query checks it again on
 every request, so an administrator never works on another academy's establishment.
 """
@@ -15,8 +15,8 @@ from teleservices.core.audit import audit
 from teleservices.core.guards import academy_admin_guard, viewer_of
 from teleservices.core.i18n import gettext as _, lazy_gettext as _l
 from teleservices.core.rendering import navigate, render
-from teleservices.core.security import token_hash
-from teleservices.core.tables import Etablissement, Session
+from teleservices.core.sessions import set_session_establishment
+from teleservices.core.tables import Etablissement
 
 PAGE = "/administration/etablissements"
 TYPES = {"college": _l("Collège"), "lycee": _l("Lycée")}
@@ -53,7 +53,7 @@ async def choose(request: Request) -> Response:
     if row is None:
         raise NotFoundException(_("Établissement introuvable dans votre académie."))
     token = request.scope["state"]["session_token"]
-    await Session.update({Session.etablissement: row["id"]}).where(Session.token_hash == token_hash(token))
+    await set_session_establishment(token, row["id"])
     await audit(request, "etablissements.choisir", f"Travaille sur {row['nom']} ({row['uai']}).",
                 etablissement_id=row["id"])
     return navigate(request, "/?ok=etablissement")

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 
 from piccolo.engine.sqlite import SQLiteEngine
 
-from teleservices.core import clock
+from teleservices.core import clock, sessions
 from teleservices.core.db import write_transaction
 from teleservices.core.security import hash_password_async
-from teleservices.core.tables import Compte, CompteEleve, Division, Etablissement, Jeton, Session
+from teleservices.core.tables import Compte, CompteEleve, Division, Etablissement, Jeton
 
 # No 0/O/o, 1/l/I/i: a provisional password is read on paper and typed by hand.
 PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789"
@@ -532,8 +532,7 @@ async def prepare_letters(etablissement_id: int, division_id: int | None = None,
                 updated = await _raw(sql, [*values, *chunk])
                 changed.update(row["id"] for row in updated)
             # A session opened with the old letter (lost, or taken by someone else) ends too.
-            for chunk in _chunks(sorted(changed)):
-                await Session.delete().where(Session.compte.is_in(list(chunk)))
+            await sessions.close_sessions_of(sorted(changed))
     batch = Batch(etablissement=etab, division=division["libelle"] if division else None)
     for compte, row in accounts.items():
         parent = row["type"] == "parent"
@@ -556,7 +555,7 @@ async def back_to_provisional(compte_id: int) -> None:
         await Compte.update({Compte.etat: "provisoire", Compte.attente_depuis: None}).where(
             (Compte.id == compte_id) & Compte.type.is_in(list(LETTERS_FOR)) & (Compte.etat != "desactive")
         )
-        await Session.delete().where(Session.compte == compte_id)
+        await sessions.close_all_sessions(compte_id)
         await Jeton.update({Jeton.utilise_le: clock.now()}).where(
             (Jeton.compte == compte_id) & Jeton.utilise_le.is_null()
         )
