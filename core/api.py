@@ -177,6 +177,8 @@ class Viewer:
     notifications_non_lues: int = 0
     # The language the account chose (« »: none, the browser's); read with the session too.
     langue: str = ""
+    # The address the account's mails go to (« »: none yet); read with the session too.
+    mel: str = ""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import datetime as dt
+import functools
+import ipaddress
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -53,7 +55,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
 # this session, and then only while it belongs to their academy. A family account's unread
 # notifications ride along (the header's badge, on every page), about the children it may still
 # see (linked, not left), as the « Notifications » page lists them.
-_VIEWER_COLUMNS = """c.id AS compte_id, c.identifiant, c.type, c.etat, c.role, c.academie, c.enseignant, c.langue,
+_VIEWER_COLUMNS = """c.id AS compte_id, c.identifiant, c.type, c.etat, c.role, c.academie, c.enseignant, c.langue, c.mel,
        et.id AS etablissement, et.nom AS etablissement_nom, et.uai AS etablissement_uai,
        CASE WHEN c.type = 'personnel' THEN 0 ELSE (
          SELECT COUNT(*) FROM notification n JOIN eleve e ON e.id = n.eleve
@@ -96,6 +98,7 @@ def _viewer(row: dict[str, Any]) -> Viewer:
         enseignant_id=row["enseignant"],
         notifications_non_lues=int(row["notifications_non_lues"] or 0),
         langue=row["langue"] or "",
+        mel=row["mel"] or "",
     )
 
 
@@ -370,7 +373,31 @@ async def sign_in(request: Request, compte_id: int, target: str) -> Response:
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "inconnu"
+    """The client's address: the connection's, or, when it comes from a trusted proxy
+    (``TELESERVICES_TRUSTED_PROXIES``), the rightmost address of X-Forwarded-For that is not one
+    — the addresses further left were written by the client and prove nothing."""
+    peer = request.client.host if request.client else "inconnu"
+    proxies = request.app.state.settings.trusted_proxies
+    if not proxies or not _within(peer, proxies):
+        return peer
+    forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",") if part.strip()]
+    for address in reversed(forwarded):
+        if not _within(address, proxies):
+            return address
+    return forwarded[0] if forwarded else peer
+
+
+def _within(address: str, networks: tuple[str, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in _network(network) for network in networks)
+
+
+@functools.lru_cache(maxsize=64)
+def _network(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    return ipaddress.ip_network(value, strict=False)
 
 
 async def close_all_sessions(compte_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -44,6 +45,9 @@ class Settings:
     dev_mailbox: bool = False  # /dev/courriels shows the outbox: for the demo, never in production
     mail_interval: float = 5.0  # seconds between two passes of the server's mail sender
     redis_url: str = ""  # redis://host:6379/0: sessions in Redis, shared by workers and machines; "": the database
+    # The load balancers' addresses (or networks): behind them, a client's address is read
+    # from X-Forwarded-For, and only then.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def secure_cookies(self) -> bool:
@@ -76,4 +80,16 @@ class Settings:
             dev_mailbox=_flag(get("DEV_MAILBOX", "0")),
             mail_interval=float(get("MAIL_INTERVAL", "5")),
             redis_url=get("REDIS_URL").strip(),
+            trusted_proxies=_networks(get("TRUSTED_PROXIES")),
         )
+
+
+def _networks(value: str) -> tuple[str, ...]:
+    """Addresses or networks separated by commas, each checked now rather than at a request."""
+    networks = tuple(part.strip() for part in value.split(",") if part.strip())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ValueError(f"{PREFIX}TRUSTED_PROXIES : adresse ou réseau invalide : {network!r}") from None
+    return networks

@@ -19,7 +19,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from teleservices.core.api import (
-    CurrentChild, account_contact, download, format_date, gettext as _, lazy_gettext as _l, portal_url, render,
+    CurrentChild, download, format_date, gettext as _, lazy_gettext as _l, portal_url, render,
     school_time, send_mail, write_transaction,
 )
 from teleservices.plugins.fiche import famille as fiche
@@ -251,8 +251,7 @@ async def confirmer(request: Request, child: CurrentChild) -> Response:
     if refusee:
         return refusee
     recap = await _recapitulatif(request, child, inscription)
-    contact = await account_contact(request.user.compte_id)
-    mel = (contact or {}).get("mel") or ""
+    mel = request.user.mel
     async with write_transaction():
         await dossier.enregistrer(inscription, rules.RECAPITULATIF, request.user.compte_id)
         if mel:
@@ -266,8 +265,7 @@ async def confirmation(request: Request, child: CurrentChild) -> Response:
     inscription = await _inscription(child)
     if not inscription.avancement.confirmee:
         return _vers_etape(child, inscription)
-    contact = await account_contact(request.user.compte_id)
-    return _page(request, child, inscription, "confirmation.html", mel=(contact or {}).get("mel") or "",
+    return _page(request, child, inscription, "confirmation.html", mel=request.user.mel,
                  confirmee_le=school_time(inscription.confirme_le), **await _recapitulatif(request, child, inscription))
 
 
