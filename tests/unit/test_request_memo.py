@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+from concurrent.futures import ThreadPoolExecutor
 
 from teleservices.core.memo import open_request_memo, per_request
 
@@ -18,8 +19,10 @@ async def read(key: int) -> str:
 
 
 def run_in_fresh_context(coroutine_function):
-    """Each call runs as a request does: its own task, its own copy of the context."""
-    return contextvars.Context().run(asyncio.run, coroutine_function())
+    """Each call runs as a request does: its own task, its own context — here a new thread's
+    event loop, whatever loop the test session may be running."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(lambda: contextvars.Context().run(asyncio.run, coroutine_function())).result()
 
 
 def test_a_read_runs_once_per_request_and_per_arguments():
