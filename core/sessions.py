@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+from abc import ABC, abstractmethod
 import datetime as dt
 import functools
 import ipaddress
@@ -102,8 +103,9 @@ def _viewer(row: dict[str, Any]) -> Viewer:
     )
 
 
-class SessionStore:
-    """Where sessions live. ``start``/``stop`` run with the app (its event loop)."""
+class SessionStore(ABC):
+    """Where sessions live: the database or Redis, each implementing every abstract method.
+    ``start``/``stop`` run with the app (its event loop)."""
 
     def __init__(self, settings: Settings) -> None:
         self.idle = dt.timedelta(minutes=settings.session_idle_minutes)
@@ -115,20 +117,25 @@ class SessionStore:
     async def stop(self) -> None:
         pass
 
+    @abstractmethod
     async def open(self, compte_id: int) -> str:
-        raise NotImplementedError
+        """A new session for this account: its token (only its hash is kept)."""
 
+    @abstractmethod
     async def close(self, token: str) -> None:
-        raise NotImplementedError
+        """Ends this session."""
 
+    @abstractmethod
     async def close_accounts(self, compte_ids: Iterable[int]) -> None:
-        raise NotImplementedError
+        """Ends every session of these accounts."""
 
+    @abstractmethod
     async def set_establishment(self, token: str, etablissement_id: int) -> None:
-        raise NotImplementedError
+        """The establishment an academy administrator works on in this session."""
 
+    @abstractmethod
     async def load_viewer(self, token: str) -> Viewer | None:
-        raise NotImplementedError
+        """The account behind this token, or None (unknown, expired, disabled)."""
 
 
 class DatabaseStore(SessionStore):
