@@ -109,6 +109,15 @@ def prepare(env: dict[str, str]) -> None:
 
 # --- Serving and measuring --------------------------------------------------------------------
 
+def prepare_demo(env: dict[str, str]) -> None:
+    """An empty database (PostgreSQL's schema emptied), migrated, with the demo's data."""
+    url = env["TELESERVICES_DATABASE_URL"]
+    if url.startswith("postgres"):
+        subprocess.run(["psql", url, "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True)
+    for command in ("migrate", "demo"):
+        subprocess.run([BIN / "teleservices", command], env=env, check=True, capture_output=True)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

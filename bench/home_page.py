@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,24 +22,12 @@ from pathlib import Path
 
 import httpx
 
+from commun import free_port, prepare_demo
+
 DURATION = float(os.environ.get("BENCH_DURATION", "10"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def prepare(env: dict[str, str]) -> None:
-    url = env["TELESERVICES_DATABASE_URL"]
-    if url.startswith("postgres"):
-        subprocess.run(["psql", url, "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True)
-    for command in ("migrate", "demo"):
-        subprocess.run([BIN / "teleservices", command], env=env, check=True, capture_output=True)
 
 
 async def login(client: httpx.AsyncClient) -> str:
@@ -87,7 +74,7 @@ def main() -> None:
         env = {**os.environ, "TELESERVICES_VAR_DIR": tmp,
                "TELESERVICES_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")}
         print(f"database        {env['TELESERVICES_DATABASE_URL'].split('://')[0]}")
-        prepare(env)
+        prepare_demo(env)
         port = free_port()
         server = subprocess.Popen(
             [BIN / "teleservices", "serve", "--port", str(port), "--workers", str(WORKERS)],

@@ -25,7 +25,6 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,26 +35,14 @@ from typing import Callable
 
 import httpx
 
+from commun import free_port, prepare_demo
+
 BIN = Path(sys.executable).parent
 LOGIN = os.environ.get("BENCH_LOGIN", "demo.parent")
 PASSWORD = os.environ.get("BENCH_PASSWORD", "Bienvenue-2026")
 ASSET = re.compile(r'(?:href|src)="(/static/[^"#]+)"')
 FONT = re.compile(r"\.(?:woff2?|ttf|otf|eot)(?:\?|$)")
 FIRST_PAGE_BUDGET, FRAGMENT_BUDGET = 60 * 1024, 8 * 1024
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def prepare(env: dict[str, str]) -> None:
-    url = env["TELESERVICES_DATABASE_URL"]
-    if url.startswith("postgres"):
-        subprocess.run(["psql", url, "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True)
-    for command in ("migrate", "demo"):
-        subprocess.run([BIN / "teleservices", command], env=env, check=True, capture_output=True)
 
 
 def header_bytes(response: httpx.Response) -> int:
@@ -160,7 +147,7 @@ def main() -> None:
         env = {**os.environ, "TELESERVICES_VAR_DIR": tmp,
                "TELESERVICES_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")}
         print(f"database        {env['TELESERVICES_DATABASE_URL'].split('://')[0]} (demo data)")
-        prepare(env)
+        prepare_demo(env)
         port = free_port()
         server = subprocess.Popen(
             [BIN / "teleservices", "serve", "--port", str(port), "--workers", "1"],
